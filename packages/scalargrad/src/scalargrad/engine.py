@@ -1,0 +1,535 @@
+"""The scalar autograd engine: :class:`Value`, its operations, and ``backward``.
+
+Every operation comes as a pair that sits side by side in this file:
+
+* a *forward* method computes the result and records how it was made: the inputs it
+  came from (``_prev``), the name of the operation (``_op``), any constant it used
+  (``_ctx``) and the function that undoes it (``_backward``);
+* a *backward* function (named ``_<op>_backward``) applies the chain rule once: it
+  reads the output's gradient and adds each input's share to that input's ``.grad``.
+
+``backward()`` then only has to visit the graph so that every node is processed after
+all the nodes that use it, and call each node's backward function once.
+
+Why the engine looks the way it does (it is about ten times faster than micrograd):
+
+* ``__slots__``: a node is a small fixed record, not a dict, so it is smaller and
+  faster to build.
+* One plain module-level function per operation, shared by all nodes, instead of a
+  fresh closure per node.
+* A number mixed into an expression (``x * 2``) is kept as a constant in ``_ctx``
+  instead of becoming a node of its own; a neuron's ``w1*x1 + ... + wn*xn + b`` is one
+  node (:func:`weighted_sum`) instead of ``2n`` nodes.
+* The graph is ordered with an explicit stack, never with recursion, so a chain of a
+  million nodes is as easy as a chain of ten.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from numbers import Real
+
+__all__ = ["Value", "weighted_sum"]
+
+Number = int | float
+"""A plain Python number: it enters an expression as a constant, with no gradient."""
+
+_BackwardFn = Callable[["Value"], None]
+
+
+class Value:
+    """A scalar that remembers how it was computed, so gradients can flow back to it.
+
+    Parameters
+    ----------
+    data : int or float
+        The number to wrap. Ints and bools become floats.
+
+    Attributes
+    ----------
+    data : float
+        The value computed by the forward pass.
+    grad : float
+        The derivative of the output that :meth:`backward` was called on with respect
+        to this value; ``0.0`` until then. Gradients *accumulate* over several calls to
+        :meth:`backward`; set ``grad = 0.0`` (or call :meth:`scalargrad.nn.Module.zero_grad`)
+        between training steps.
+
+    Raises
+    ------
+    TypeError
+        If ``data`` is not a real number (a string, ``None``, a list, a complex...).
+
+    Examples
+    --------
+    >>> a = Value(2.0)
+    >>> b = Value(-3.0)
+    >>> y = (a * b + 10.0).tanh()
+    >>> y.backward()
+    >>> round(a.grad, 6), round(b.grad, 6)
+    (-0.004023, 0.002682)
+    """
+
+    __slots__ = ("data", "grad", "_prev", "_op", "_ctx", "_backward")
+
+    data: float
+    grad: float
+    _prev: tuple[Value, ...]
+    _op: str
+    _ctx: object
+    _backward: _BackwardFn | None
+
+    def __init__(self, data: Number) -> None:
+        if type(data) is not float:
+            data = _as_float(data)
+        self.data = data
+        self.grad = 0.0
+        self._prev = ()
+        self._op = ""
+        self._ctx = None
+        self._backward = None
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data!r}, grad={self.grad!r})"
+
+    # -- addition and subtraction -------------------------------------------------
+    # d(a + b)/da = 1 and d(a + b)/db = 1: the gradient passes through unchanged,
+    # whatever the number of Values added (constants are simply not in _prev).
+
+    def __add__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _result(self.data + other.data, (self, other), "+", _add_backward)
+        if isinstance(other, (int, float)):
+            return _result(self.data + other, (self,), "+", _add_backward, other)
+        return NotImplemented
+
+    __radd__ = __add__
+
+    def __sub__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _result(self.data - other.data, (self, other), "-", _sub_backward)
+        if isinstance(other, (int, float)):
+            return _result(self.data - other, (self,), "-", _add_backward, other)
+        return NotImplemented
+
+    def __rsub__(self, other: Number) -> Value:
+        if isinstance(other, (int, float)):
+            return _result(other - self.data, (self,), "-", _neg_backward, other)
+        return NotImplemented
+
+    def __neg__(self) -> Value:
+        return _result(-self.data, (self,), "neg", _neg_backward)
+
+    # -- multiplication and division ------------------------------------------------
+
+    def __mul__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            return _result(self.data * other.data, (self, other), "*", _mul_backward)
+        if isinstance(other, (int, float)):
+            return _result(self.data * other, (self,), "*", _scale_backward, other)
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            _check_divisor(self.data, other.data)
+            return _result(self.data / other.data, (self, other), "/", _div_backward)
+        if isinstance(other, (int, float)):
+            _check_divisor(self.data, other)
+            return _result(self.data / other, (self,), "/", _div_const_backward, other)
+        return NotImplemented
+
+    def __rtruediv__(self, other: Number) -> Value:
+        if isinstance(other, (int, float)):
+            _check_divisor(other, self.data)
+            return _result(other / self.data, (self,), "/", _reciprocal_backward, other)
+        return NotImplemented
+
+    # -- powers -----------------------------------------------------------------------
+
+    def __pow__(self, other: Value | Number) -> Value:
+        if isinstance(other, Value):
+            data = _power(self.data, other.data)
+            return _result(data, (self, other), "**", _pow_backward)
+        if isinstance(other, (int, float)):
+            data = _power(self.data, other)
+            return _result(data, (self,), "**", _pow_const_exponent_backward, other)
+        return NotImplemented
+
+    def __rpow__(self, other: Number) -> Value:
+        if isinstance(other, (int, float)):
+            data = _power(other, self.data)
+            return _result(data, (self,), "**", _pow_const_base_backward, other)
+        return NotImplemented
+
+    # -- elementary functions -----------------------------------------------------------
+
+    def tanh(self) -> Value:
+        """Hyperbolic tangent; safe for any input (``Value(1000.0).tanh()`` is 1.0).
+
+        Examples
+        --------
+        >>> y = Value(0.5).tanh()
+        >>> round(y.data, 6)
+        0.462117
+        """
+        return _result(math.tanh(self.data), (self,), "tanh", _tanh_backward)
+
+    def relu(self) -> Value:
+        """Rectified linear unit, ``max(0, x)``; its gradient at 0 is taken as 0.
+
+        Examples
+        --------
+        >>> Value(-2.0).relu(), Value(3.0).relu()
+        (Value(data=0.0, grad=0.0), Value(data=3.0, grad=0.0))
+        """
+        data = self.data if self.data > 0.0 else 0.0
+        return _result(data, (self,), "relu", _relu_backward)
+
+    def exp(self) -> Value:
+        """Exponential, ``e**x``.
+
+        Raises
+        ------
+        OverflowError
+            If the result is too large for a float (``x`` above about 709.78).
+
+        Examples
+        --------
+        >>> Value(0.0).exp()
+        Value(data=1.0, grad=0.0)
+        """
+        try:
+            data = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(f"exp({self.data!r}) is too large for a float") from None
+        return _result(data, (self,), "exp", _exp_backward)
+
+    def log(self) -> Value:
+        """Natural logarithm.
+
+        Raises
+        ------
+        ValueError
+            If ``data <= 0``: the logarithm is defined for positive numbers only.
+
+        Examples
+        --------
+        >>> Value(1.0).log()
+        Value(data=0.0, grad=0.0)
+        """
+        if not self.data > 0.0:
+            raise ValueError(
+                f"log is defined for positive numbers only, got Value(data={self.data!r})"
+            )
+        return _result(math.log(self.data), (self,), "log", _log_backward)
+
+    def sigmoid(self) -> Value:
+        """Logistic sigmoid, ``1 / (1 + e**-x)``, computed without overflow for any ``x``.
+
+        Examples
+        --------
+        >>> Value(0.0).sigmoid()
+        Value(data=0.5, grad=0.0)
+        >>> Value(-1000.0).sigmoid().data
+        0.0
+        """
+        x = self.data
+        # e**-x overflows for very negative x, so there use the equal form e**x / (1 + e**x).
+        if x >= 0.0:
+            data = 1.0 / (1.0 + math.exp(-x))
+        else:
+            e = math.exp(x)
+            data = e / (1.0 + e)
+        return _result(data, (self,), "sigmoid", _sigmoid_backward)
+
+    # -- backpropagation ------------------------------------------------------------------
+
+    def backward(self) -> None:
+        """Add the derivative of this value to the ``.grad`` of every node it depends on.
+
+        The graph is walked once, outputs before inputs, without recursion, so chains of
+        millions of nodes work. The graph is kept: ``backward`` may be called again, and
+        each call *adds* to ``.grad`` (of every node, this one included), as in micrograd
+        and PyTorch. Reset gradients to ``0.0`` before each training step, for instance
+        with :meth:`scalargrad.nn.Module.zero_grad`.
+
+        Examples
+        --------
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward()
+        >>> x.grad
+        6.0
+        >>> y.backward()  # a second call accumulates
+        >>> x.grad
+        12.0
+        """
+        nodes = _topological_order(self)
+        # Each backward function reads its output's .grad as "the gradient of this pass",
+        # so gradients left by an earlier call are set aside and added back at the end.
+        earlier = [(node, node.grad) for node in nodes if node.grad]
+        for node, _ in earlier:
+            node.grad = 0.0
+        self.grad += 1.0
+        for node in nodes:
+            node._backward(node)  # type: ignore[misc]  # every node in the order has one
+        for node, grad in earlier:
+            node.grad += grad
+
+
+def weighted_sum(
+    weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value | Number = 0.0
+) -> Value:
+    """``bias + weights[0]*inputs[0] + ... + weights[n-1]*inputs[n-1]`` as a single node.
+
+    This is what a neuron computes. Built from ``*`` and ``+`` it would take ``2n``
+    nodes; as one node its forward and backward are a single loop each, which is most of
+    why :mod:`scalargrad.nn` is fast.
+
+    Parameters
+    ----------
+    weights : sequence of Value
+        The weights ``w_i``.
+    inputs : sequence of Value or number
+        The inputs ``x_i``, as many as there are weights. Numbers are constants.
+    bias : Value or number, default 0.0
+        Added to the sum.
+
+    Raises
+    ------
+    ValueError
+        If ``weights`` and ``inputs`` differ in length.
+    TypeError
+        If a weight is not a Value, or an input or the bias is neither a Value nor a number.
+
+    Examples
+    --------
+    >>> w = [Value(2.0), Value(-1.0)]
+    >>> y = weighted_sum(w, [3.0, 4.0], bias=Value(0.5))
+    >>> y
+    Value(data=2.5, grad=0.0)
+    >>> y.backward()
+    >>> [wi.grad for wi in w]
+    [3.0, 4.0]
+    """
+    if len(weights) != len(inputs):
+        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
+    for w in weights:
+        if not isinstance(w, Value):
+            raise TypeError(f"weighted_sum: weights must be Values, got {type(w).__name__}")
+    # Numbers become leaves so that the backward loop below needs no type tests.
+    xs = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
+    b = bias if isinstance(bias, Value) else Value(bias)
+    data = b.data
+    for w, x in zip(weights, xs):
+        data += w.data * x.data
+    return _result(data, (*weights, *xs, b), "Σw·x+b", _weighted_sum_backward)
+
+
+# -- the backward functions -------------------------------------------------------------
+# Each receives the output node `out`; `out.grad` is d(loss)/d(out) and the inputs are
+# `out._prev`. They are plain functions, shared by every node of their kind.
+
+
+def _add_backward(out: Value) -> None:
+    for v in out._prev:
+        v.grad += out.grad
+
+
+def _sub_backward(out: Value) -> None:
+    a, b = out._prev
+    a.grad += out.grad
+    b.grad -= out.grad
+
+
+def _neg_backward(out: Value) -> None:
+    (a,) = out._prev
+    a.grad -= out.grad
+
+
+def _mul_backward(out: Value) -> None:
+    a, b = out._prev
+    a.grad += b.data * out.grad
+    b.grad += a.data * out.grad
+
+
+def _scale_backward(out: Value) -> None:
+    (a,) = out._prev
+    a.grad += out._ctx * out.grad  # type: ignore[operator]  # _ctx is the constant factor
+
+
+def _div_backward(out: Value) -> None:
+    # out = a / b: d/da = 1/b, d/db = -a/b**2 = -out/b
+    a, b = out._prev
+    a.grad += out.grad / b.data
+    b.grad -= out.grad * out.data / b.data
+
+
+def _div_const_backward(out: Value) -> None:
+    (a,) = out._prev
+    a.grad += out.grad / out._ctx  # type: ignore[operator]  # _ctx is the constant divisor
+
+
+def _reciprocal_backward(out: Value) -> None:
+    # out = c / b: d/db = -c/b**2 = -out/b
+    (b,) = out._prev
+    b.grad -= out.grad * out.data / b.data
+
+
+def _pow_const_exponent_backward(out: Value) -> None:
+    # out = a**n: d/da = n * a**(n-1)
+    (a,) = out._prev
+    n: float = out._ctx  # type: ignore[assignment]
+    a.grad += _power_derivative(a.data, n) * out.grad
+
+
+def _pow_const_base_backward(out: Value) -> None:
+    # out = c**b: d/db = c**b * log(c)
+    (b,) = out._prev
+    b.grad += out.data * _log_of_base(out._ctx, out.data) * out.grad  # type: ignore[arg-type]
+
+
+def _pow_backward(out: Value) -> None:
+    a, b = out._prev
+    a.grad += _power_derivative(a.data, b.data) * out.grad
+    b.grad += out.data * _log_of_base(a.data, out.data) * out.grad
+
+
+def _tanh_backward(out: Value) -> None:
+    (a,) = out._prev
+    a.grad += (1.0 - out.data * out.data) * out.grad
+
+
+def _relu_backward(out: Value) -> None:
+    if out.data > 0.0:
+        out._prev[0].grad += out.grad
+
+
+def _exp_backward(out: Value) -> None:
+    (a,) = out._prev
+    a.grad += out.data * out.grad
+
+
+def _log_backward(out: Value) -> None:
+    (a,) = out._prev
+    a.grad += out.grad / a.data
+
+
+def _sigmoid_backward(out: Value) -> None:
+    (a,) = out._prev
+    a.grad += out.data * (1.0 - out.data) * out.grad
+
+
+def _weighted_sum_backward(out: Value) -> None:
+    g = out.grad
+    prev = out._prev
+    n = len(prev) // 2
+    for w, x in zip(prev[:n], prev[n:-1]):
+        w.grad += x.data * g
+        x.grad += w.data * g
+    prev[-1].grad += g
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+_new_node = object.__new__
+
+
+def _result(
+    data: float, prev: tuple[Value, ...], op: str, backward: _BackwardFn, ctx: object = None
+) -> Value:
+    """Make the output node of an operation (skipping ``__init__``'s input checks)."""
+    out: Value = _new_node(Value)
+    out.data = data
+    out.grad = 0.0
+    out._prev = prev
+    out._op = op
+    out._ctx = ctx
+    out._backward = backward
+    return out
+
+
+def _as_float(data: object) -> float:
+    if isinstance(data, Real):
+        return float(data)
+    raise TypeError(
+        f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
+    )
+
+
+def _check_divisor(numerator: float, divisor: float) -> None:
+    if divisor == 0.0:
+        raise ZeroDivisionError(f"division by zero in Value division: {numerator!r} / 0.0")
+
+
+def _power(base: float, exponent: float) -> float:
+    try:
+        result: float | complex = base**exponent
+    except ZeroDivisionError:
+        raise ZeroDivisionError(
+            f"power: 0.0 cannot be raised to a negative power ({base!r} ** {exponent!r})"
+        ) from None
+    except OverflowError:
+        raise OverflowError(f"power: {base!r} ** {exponent!r} is too large for a float") from None
+    if isinstance(result, complex):
+        raise ValueError(
+            f"power: a negative base needs an integer exponent for a real result, "
+            f"got {base!r} ** {exponent!r}"
+        )
+    return result
+
+
+def _power_derivative(base: float, exponent: float) -> float:
+    """``d(base**exponent)/d(base) = exponent * base**(exponent - 1)``, with its limits."""
+    if exponent == 0.0:
+        return 0.0
+    if base == 0.0 and exponent < 1.0:
+        return math.inf  # x**n with 0 < n < 1 has a vertical tangent at 0
+    derivative: float = exponent * base ** (exponent - 1.0)
+    return derivative
+
+
+def _log_of_base(base: float, result: float) -> float:
+    """``log(base)`` as needed by ``d(base**b)/db = base**b * log(base)``."""
+    if result == 0.0:
+        return 0.0  # 0**b is 0 for every b > 0: a flat function of b
+    if base <= 0.0:
+        raise ValueError(
+            f"power backward: the gradient of c**x with respect to x needs a positive base c, "
+            f"got c={base!r}"
+        )
+    return math.log(base)
+
+
+def _topological_order(root: Value) -> list[Value]:
+    """The interior (non-leaf) nodes under ``root``, each before every node it uses.
+
+    Kahn's algorithm with explicit stacks: first count, for every node, how many of
+    its users lie in the graph; then hand out nodes starting at ``root``, releasing a
+    node once its last user has been handed out. Leaves have nothing to propagate,
+    so they are counted but never listed.
+    """
+    users: dict[Value, int] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in node._prev:
+            if child in users:
+                users[child] += 1
+            else:
+                users[child] = 1
+                stack.append(child)
+    order: list[Value] = []
+    ready = [root] if root._prev else []
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for child in node._prev:
+            remaining = users[child] - 1
+            users[child] = remaining
+            if remaining == 0 and child._prev:
+                ready.append(child)
+    return order
