@@ -52,3 +52,18 @@ def test_operators_refuse_non_numbers(other: object) -> None:
 def test_values_hash_by_identity() -> None:
     a, b = Value(1.0), Value(1.0)
     assert len({a, b}) == 2
+
+
+def test_numpy_scalar_operands_are_constants_and_data_stays_float() -> None:
+    np = pytest.importorskip("numpy")
+    x = Value(3.0)
+    results = [
+        x * np.float64(2.0),
+        np.float64(2.0) * x,
+        np.float32(2.0) * x,
+        x * np.int64(2),
+        np.int64(9) - x,
+    ]
+    assert all(type(r) is Value and type(r.data) is float and r.data == 6.0 for r in results)
+    with pytest.raises(TypeError, match="'Value'"):
+        np.ones(2) * x

@@ -73,6 +73,9 @@ class Value:
 
     __slots__ = ("data", "grad", "_prev", "_op", "_ctx", "_backward")
 
+    # numpy defers to Value's reflected operators (np.float64(2) * Value(3) is a Value).
+    __array_ufunc__ = None
+
     data: float
     grad: float
     _prev: tuple[Value, ...]
@@ -100,8 +103,8 @@ class Value:
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _result(self.data + other.data, (self, other), "+", _add_backward)
-        if isinstance(other, (int, float)):
-            return _result(self.data + other, (self,), "+", _add_backward, other)
+        if (c := _constant(other)) is not None:
+            return _result(self.data + c, (self,), "+", _add_backward, c)
         return NotImplemented
 
     __radd__ = __add__
@@ -109,13 +112,13 @@ class Value:
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _result(self.data - other.data, (self, other), "-", _sub_backward)
-        if isinstance(other, (int, float)):
-            return _result(self.data - other, (self,), "-", _add_backward, other)
+        if (c := _constant(other)) is not None:
+            return _result(self.data - c, (self,), "-", _add_backward, c)
         return NotImplemented
 
     def __rsub__(self, other: Number) -> Value:
-        if isinstance(other, (int, float)):
-            return _result(other - self.data, (self,), "-", _neg_backward, other)
+        if (c := _constant(other)) is not None:
+            return _result(c - self.data, (self,), "-", _neg_backward, c)
         return NotImplemented
 
     def __neg__(self) -> Value:
@@ -126,8 +129,8 @@ class Value:
     def __mul__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             return _result(self.data * other.data, (self, other), "*", _mul_backward)
-        if isinstance(other, (int, float)):
-            return _result(self.data * other, (self,), "*", _scale_backward, other)
+        if (c := _constant(other)) is not None:
+            return _result(self.data * c, (self,), "*", _scale_backward, c)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -136,15 +139,15 @@ class Value:
         if isinstance(other, Value):
             _check_divisor(self.data, other.data)
             return _result(self.data / other.data, (self, other), "/", _div_backward)
-        if isinstance(other, (int, float)):
-            _check_divisor(self.data, other)
-            return _result(self.data / other, (self,), "/", _div_const_backward, other)
+        if (c := _constant(other)) is not None:
+            _check_divisor(self.data, c)
+            return _result(self.data / c, (self,), "/", _div_const_backward, c)
         return NotImplemented
 
     def __rtruediv__(self, other: Number) -> Value:
-        if isinstance(other, (int, float)):
-            _check_divisor(other, self.data)
-            return _result(other / self.data, (self,), "/", _reciprocal_backward, other)
+        if (c := _constant(other)) is not None:
+            _check_divisor(c, self.data)
+            return _result(c / self.data, (self,), "/", _reciprocal_backward, c)
         return NotImplemented
 
     # -- powers -----------------------------------------------------------------------
@@ -153,15 +156,15 @@ class Value:
         if isinstance(other, Value):
             data = _power(self.data, other.data)
             return _result(data, (self, other), "**", _pow_backward)
-        if isinstance(other, (int, float)):
-            data = _power(self.data, other)
-            return _result(data, (self,), "**", _pow_const_exponent_backward, other)
+        if (c := _constant(other)) is not None:
+            data = _power(self.data, c)
+            return _result(data, (self,), "**", _pow_const_exponent_backward, c)
         return NotImplemented
 
     def __rpow__(self, other: Number) -> Value:
-        if isinstance(other, (int, float)):
-            data = _power(other, self.data)
-            return _result(data, (self,), "**", _pow_const_base_backward, other)
+        if (c := _constant(other)) is not None:
+            data = _power(c, self.data)
+            return _result(data, (self,), "**", _pow_const_base_backward, c)
         return NotImplemented
 
     # -- elementary functions -----------------------------------------------------------
@@ -283,9 +286,10 @@ class Value:
 def weighted_sum(
     weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value | Number = 0.0
 ) -> Value:
-    """``bias + weights[0]*inputs[0] + ... + weights[n-1]*inputs[n-1]`` as a single node.
+    """A neuron's sum of weights times inputs, plus a bias, as a single node.
 
-    This is what a neuron computes. Built from ``*`` and ``+`` it would take ``2n``
+    ``bias + weights[0] * inputs[0] + ... + weights[n-1] * inputs[n-1]`` is what a
+    neuron computes. Built from ``*`` and ``+`` it would take ``2n``
     nodes; as one node its forward and backward are a single loop each, which is most of
     why :mod:`scalargrad.nn` is fast.
 
@@ -450,6 +454,19 @@ def _result(
     out._ctx = ctx
     out._backward = backward
     return out
+
+
+def _constant(x: object) -> float | None:
+    """A number mixed into an expression, as a plain float; None if ``x`` is no number.
+
+    numpy scalars count as numbers too, but are turned into floats so that ``.data``
+    stays a plain float.
+    """
+    if type(x) is float:
+        return x
+    if isinstance(x, Real):
+        return float(x)
+    return None
 
 
 def _as_float(data: object) -> float:

@@ -101,8 +101,10 @@ class Layer(Module):
 
     Parameters
     ----------
-    nin, nout : int
-        Number of inputs and of neurons.
+    nin : int
+        Number of inputs.
+    nout : int
+        Number of neurons, hence of outputs.
     nonlin : bool, default True
         Passed to every :class:`Neuron`.
     rng : random.Random, int or None

@@ -32,7 +32,7 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
     ----------
     root : Value
         The output whose graph to draw.
-    labels : mapping from Value to str, optional
+    labels : dict of Value to str, optional
         Names to show in the boxes, such as ``{a: "a", b: "b"}``.
     rankdir : {"LR", "TB", "RL", "BT"}, default "LR"
         Direction of the drawing: left to right by default.

@@ -1,0 +1,137 @@
+"""Sphinx configuration of the AutoGrads documentation.
+
+Build it with ``nox -s docs``, which installs the three packages and
+``requirements/docs.txt`` and runs::
+
+    sphinx-build -W --keep-going -n -b html docs docs/_build/html
+
+Pages are MyST Markdown. Pages with a jupytext header are notebooks: MyST-NB runs them
+at build time and caches the results under ``docs/_build/.jupyter_cache``, so a rebuild
+only re-runs the notebooks whose code changed. The build never uses the network.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+
+import scalargrad
+
+DOCS = Path(__file__).resolve().parent
+
+# -- Project -------------------------------------------------------------------------------
+
+project = "AutoGrads"
+author = "AutoGrads contributors"
+copyright = f"2026, {author}"
+release = scalargrad.__version__
+version = release
+
+# -- General -------------------------------------------------------------------------------
+
+extensions = [
+    "myst_nb",  # MyST Markdown pages and executed notebooks (loads myst_parser itself)
+    "sphinx.ext.autodoc",
+    "sphinx.ext.autosummary",
+    "sphinx.ext.napoleon",
+    "sphinx.ext.graphviz",
+    "sphinx_copybutton",
+]
+
+exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
+
+# Every cross-reference must resolve (the build runs with -n -W), except the few targets
+# listed here, which have no page to link to in this site.
+nitpicky = True
+nitpick_ignore = [
+    # The standard library: only intersphinx could link to it, and the build stays offline.
+    ("py:class", "random.Random"),
+    ("py:mod", "random"),
+    ("py:class", "collections.abc.Sequence"),
+    ("py:class", "collections.abc.Mapping"),
+    # Plain words in the "type" part of NumPy-style parameter lists, which napoleon turns
+    # into class references (``sequence of Value``, ``int or float``, ...).
+    ("py:class", "sequence"),
+    ("py:class", "number"),
+    ("py:obj", "True"),
+    ("py:obj", "False"),
+]
+
+# -- MyST and MyST-NB ----------------------------------------------------------------------
+
+myst_enable_extensions = ["colon_fence", "dollarmath", "deflist"]
+myst_heading_anchors = 3
+
+nb_execution_mode = "cache"
+nb_execution_cache_path = str(DOCS / "_build" / ".jupyter_cache")
+nb_execution_raise_on_error = True  # a failing cell fails the build
+nb_execution_timeout = 300
+nb_execution_show_tb = True  # print the traceback of a failing cell in the build log
+nb_merge_streams = True
+
+# -- autodoc, autosummary, napoleon --------------------------------------------------------
+
+autodoc_default_options = {"member-order": "bysource"}
+autodoc_typehints = "signature"
+autodoc_preserve_defaults = True
+autosummary_generate = False  # the API pages are written by hand
+
+napoleon_google_docstring = False
+napoleon_numpy_docstring = True
+napoleon_use_rtype = False
+napoleon_preprocess_types = True
+
+# -- graphviz ------------------------------------------------------------------------------
+
+graphviz_output_format = "svg"
+
+# -- HTML ----------------------------------------------------------------------------------
+
+html_theme = "furo"
+html_title = "AutoGrads"
+html_static_path: list[str] = []
+html_theme_options = {
+    "source_repository": "https://github.com/autograds/autograds",
+    "source_branch": "main",
+    "source_directory": "docs/",
+}
+
+copybutton_prompt_text = r">>> |\.\.\. |\$ "
+copybutton_prompt_is_regexp = True
+
+
+# -- Public names re-exported by a package ------------------------------------------------
+# The API pages document each public name where users import it (``scalargrad.weighted_sum``),
+# not in the module that defines it (``scalargrad.engine``). Classes keep a link to their
+# defining module by themselves (autodoc adds ``:canonical:``), functions do not, so a
+# reference written inside ``scalargrad.engine`` to ``weighted_sum`` is retried here as
+# ``scalargrad.weighted_sum``. A reference that still does not resolve is reported as usual.
+
+OUR_PACKAGES = {"scalargrad", "tensorgrad", "nn"}
+
+
+def resolve_reexported(
+    app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
+) -> nodes.reference | None:
+    """Resolve ``package.module.name`` (or ``name`` inside it) as ``package.name``."""
+    if node.get("refdomain") != "py":
+        return None
+    target: str = node["reftarget"]
+    module: str = node.get("py:module") or target
+    package = module.split(".", 1)[0]
+    if package not in OUR_PACKAGES:
+        return None
+    public = f"{package}.{target.rsplit('.', 1)[-1]}"
+    if public == target:
+        return None
+    return env.domains["py"].resolve_xref(
+        env, node["refdoc"], app.builder, node["reftype"], public, node, contnode
+    )
+
+
+def setup(app: Sphinx) -> None:
+    app.connect("missing-reference", resolve_reexported)
