@@ -61,3 +61,45 @@ def build(session: nox.Session) -> None:
         outdir = f"dist/{package.rsplit('/', 1)[-1]}"
         session.run("python", "-m", "build", "--installer", "uv", "--outdir", outdir, package)
         session.run("twine", "check", "--strict", f"{outdir}/*")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation into docs/_build/html, failing on any warning.
+
+    The notebook pages run during the build; their results are cached under
+    docs/_build/.jupyter_cache, so a rebuild only re-runs the pages whose code changed.
+    Drawing graphs needs Graphviz's ``dot`` program (``apt-get install graphviz``).
+    """
+    import shutil
+
+    if shutil.which("dot") is None:
+        session.error("the docs need Graphviz's `dot` program: apt-get install graphviz")
+    session.install(*PACKAGES, "-r", "requirements/docs.txt")
+    session.run(
+        "sphinx-build",
+        "-W",
+        "--keep-going",
+        "-n",
+        "-b",
+        "html",
+        "docs",
+        "docs/_build/html",
+        *session.posargs,
+    )
+
+
+BENCHMARKS = ["scalar_vs_micrograd"]
+"""The scripts under ``benchmarks/`` that ``nox -s bench`` runs: one per comparison."""
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Time the engines against their peers (not a default session: slow, machine-dependent).
+
+    Each script prints a markdown table and saves it under ``benchmarks/results/``.
+    ``nox -s bench -- scalar_vs_micrograd`` runs only the named scripts.
+    """
+    session.install(*PACKAGES, "-r", "requirements/bench.txt")
+    for name in session.posargs or BENCHMARKS:
+        session.run("python", f"benchmarks/{name.removesuffix('.py')}.py")

@@ -277,8 +277,10 @@ class Value:
         for node, _ in earlier:
             node.grad = 0.0
         self.grad += 1.0
-        for node in nodes:
-            node._backward(node)  # type: ignore[misc]  # every node in the order has one
+        # Outputs before inputs: a node passes its gradient on only once all its users
+        # have added their share to it.
+        for node in reversed(nodes):
+            node._backward(node)  # type: ignore[misc]  # every interior node has one
         for node, grad in earlier:
             node.grad += grad
 
@@ -321,16 +323,22 @@ def weighted_sum(
     """
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    for w in weights:
-        if not isinstance(w, Value):
-            raise TypeError(f"weighted_sum: weights must be Values, got {type(w).__name__}")
-    # Numbers become leaves so that the backward loop below needs no type tests.
-    xs = tuple(x if isinstance(x, Value) else Value(x) for x in inputs)
-    b = bias if isinstance(bias, Value) else Value(bias)
-    data = b.data
-    for w, x in zip(weights, xs):
-        data += w.data * x.data
-    return _result(data, (*weights, *xs, b), "Σw·x+b", _weighted_sum_backward)
+    try:
+        data = bias.data  # type: ignore[union-attr]  # a number raises, handled below
+        for w, x in zip(weights, inputs):
+            data += w.data * x.data  # type: ignore[union-attr]
+    except AttributeError:
+        # Something is not a Value. Checking every operand up front would cost a loop per
+        # neuron call, so it is done only now: numbers become constant leaves (so that the
+        # backward loop needs no type tests), anything else is refused.
+        for w in weights:
+            if not isinstance(w, Value):
+                raise TypeError(
+                    f"weighted_sum: weights must be Values, got {type(w).__name__}"
+                ) from None
+        xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
+        return weighted_sum(weights, xs, bias if isinstance(bias, Value) else Value(bias))
+    return _result(data, (*weights, *inputs, bias), "Σw·x+b", _weighted_sum_backward)  # type: ignore[arg-type]
 
 
 # -- the backward functions -------------------------------------------------------------
@@ -522,31 +530,28 @@ def _log_of_base(base: float, result: float) -> float:
 
 
 def _topological_order(root: Value) -> list[Value]:
-    """The interior (non-leaf) nodes under ``root``, each before every node it uses.
+    """The interior (non-leaf) nodes under ``root``, each listed after all of its inputs.
 
-    Kahn's algorithm with explicit stacks: first count, for every node, how many of
-    its users lie in the graph; then hand out nodes starting at ``root``, releasing a
-    node once its last user has been handed out. Leaves have nothing to propagate,
-    so they are counted but never listed.
+    This is the order of a depth-first search that lists a node on its way *out*
+    (post-order), run with an explicit stack instead of recursion. The first time a node
+    is popped, it goes back on the stack under a ``None`` marker, with its inputs above
+    the marker; when the marker surfaces again, every input has been listed, so the node
+    can follow. Leaves have nothing to propagate and are never listed.
     """
-    users: dict[Value, int] = {}
-    stack = [root]
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[Value | None] = [root] if root._prev else []
     while stack:
         node = stack.pop()
+        if node is None:
+            order.append(stack.pop())  # type: ignore[arg-type]  # below a marker lies a node
+            continue
+        if node in visited:
+            continue  # reached again by another path after it was pushed
+        visited.add(node)
+        stack.append(node)
+        stack.append(None)
         for child in node._prev:
-            if child in users:
-                users[child] += 1
-            else:
-                users[child] = 1
+            if child._prev and child not in visited:
                 stack.append(child)
-    order: list[Value] = []
-    ready = [root] if root._prev else []
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for child in node._prev:
-            remaining = users[child] - 1
-            users[child] = remaining
-            if remaining == 0 and child._prev:
-                ready.append(child)
     return order
