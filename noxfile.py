@@ -28,6 +28,7 @@ def tests(session: nox.Session) -> None:
         "--pyargs",
         *IMPORT_NAMES,
         "tests",
+        "--ignore=tests/docs",  # checks of the built site: the docs_check session runs them
         *session.posargs,
     )
 
@@ -103,3 +104,18 @@ def bench(session: nox.Session) -> None:
     session.install(*PACKAGES, "-r", "requirements/bench.txt")
     for name in session.posargs or BENCHMARKS:
         session.run("python", f"benchmarks/{name.removesuffix('.py')}.py")
+
+
+@nox.session(default=False)
+def docs_check(session: nox.Session) -> None:
+    """Check the built site as files and in a browser (run ``nox -s docs`` first).
+
+    Reads ``docs/_build/html`` without rebuilding it: every tutorial ran and shows its
+    outputs and pictures, every local link, image and anchor resolves, no page shows a
+    traceback; then headless Chromium (Debian's ``/usr/bin/chromium``, or ``$CHROMIUM``;
+    ``apt-get install chromium``) loads every page, the executed ones in the light and the
+    dark color scheme, and saves screenshots to ``docs/_build/screenshots/``.
+    """
+    # tests/conftest.py imports hypothesis, so take the test suite's pinned tools as they are.
+    session.install("-r", "requirements/tests.txt")
+    session.run("pytest", "tests/docs", *session.posargs)

@@ -7,11 +7,15 @@ Build it with ``nox -s docs``, which installs the three packages and
 
 Pages are MyST Markdown. Pages with a jupytext header are notebooks: MyST-NB runs them
 at build time and caches the results under ``docs/_build/.jupyter_cache``, so a rebuild
-only re-runs the notebooks whose code changed. The build never uses the network.
+only re-runs the notebooks whose code changed (or all of them, when the packages' code
+changed). The build never uses the network.
 """
 
 from __future__ import annotations
 
+import hashlib
+import shutil
+from importlib.metadata import distribution
 from pathlib import Path
 
 from docutils import nodes
@@ -73,6 +77,29 @@ nb_execution_timeout = 300
 nb_execution_show_tb = True  # print the traceback of a failing cell in the build log
 nb_merge_streams = True
 
+
+def _packages_fingerprint() -> str:
+    """A hash of the packages' source code."""
+    digest = hashlib.sha256()
+    for path in sorted((DOCS.parent / "packages").glob("*/src/**/*.py")):
+        digest.update(path.relative_to(DOCS.parent).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+# jupyter-cache knows when a notebook's code changes, not when the code it imports does, and
+# the pages print what the packages compute. So start from an empty cache whenever the
+# packages' source changed since the cached results were made.
+_cache = Path(nb_execution_cache_path)
+_fingerprint = _packages_fingerprint()
+if _cache.exists() and not (
+    (_cache / "packages.sha256").is_file()
+    and (_cache / "packages.sha256").read_text() == _fingerprint
+):
+    shutil.rmtree(_cache)
+_cache.mkdir(parents=True, exist_ok=True)
+(_cache / "packages.sha256").write_text(_fingerprint)
+
 # -- autodoc, autosummary, napoleon --------------------------------------------------------
 
 autodoc_default_options = {"member-order": "bysource"}
@@ -89,11 +116,30 @@ napoleon_preprocess_types = True
 
 graphviz_output_format = "svg"
 
+# -- Math ----------------------------------------------------------------------------------
+# MathJax typesets the formulas ($...$ and $$...$$) in the reader's browser. Sphinx would load
+# it from a CDN; this site serves its own copy instead, so that the pages (and the browser test
+# in tests/docs) work offline. The copy is MathJax 3.2.2 from the pinned sphinx-mathjax-offline
+# package, used only as a source of files: of its 24 MB, the build copies the one
+# self-contained file that draws formulas as SVG with every TeX extension built in, so it never
+# fetches fonts or extensions at run time.
+
+MATHJAX = Path(
+    str(
+        distribution("sphinx-mathjax-offline").locate_file(
+            "sphinx-mathjax-offline/static/mathjax/tex-svg-full.js"
+        )
+    )
+)
+mathjax_path = MATHJAX.name  # served from _static/
+
 # -- HTML ----------------------------------------------------------------------------------
 
 html_theme = "furo"
 html_title = "AutoGrads"
-html_static_path: list[str] = []
+html_favicon = "_static/favicon.svg"
+pygments_dark_style = "github-dark"  # furo's default dark style underlines module names
+html_static_path = [str(MATHJAX)]
 html_theme_options = {
     "source_repository": "https://github.com/autograds/autograds",
     "source_branch": "main",

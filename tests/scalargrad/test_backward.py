@@ -125,3 +125,14 @@ def test_a_wide_graph_sums_every_path() -> None:
     total = sum((x * float(i) for i in range(1000)), Value(0.0))
     total.backward()
     assert x.grad == pytest.approx(sum(range(1000)))
+
+
+def test_a_deep_graph_of_diamonds() -> None:
+    # Every node is used twice by the next one: the walk meets each node along two paths
+    # and must still process it once, after both users.
+    x = Value(1.0)
+    y = x
+    for _ in range(100_000):
+        y = (y + y) * 0.5
+    y.backward()
+    assert x.grad == 1.0

@@ -121,3 +121,12 @@ def test_mlp_reaches_full_accuracy_on_moons() -> None:
             p.data -= learning_rate * p.grad
     assert accuracy == 1.0, f"accuracy {accuracy} after 100 steps"
     assert k < 100
+
+
+def test_inputs_that_are_not_numbers_are_refused() -> None:
+    with pytest.raises(TypeError, match=r"needs a real number.*got list"):
+        MLP(2, [3, 1], rng=0)([[1.0, 2.0], [3.0, 4.0]])  # type: ignore[list-item]
+    with pytest.raises(TypeError, match=r"needs a real number.*got str"):
+        Neuron(2, rng=0)([1.0, "2"])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match=r"ReLUNeuron\(2\) expects a sequence of 2 inputs, got 1"):
+        Neuron(2, rng=0)([1.0])

@@ -243,3 +243,9 @@ def test_weighted_sum_errors() -> None:
         weighted_sum([1.0], [1.0])  # type: ignore[list-item]
     with pytest.raises(TypeError, match="got str"):
         weighted_sum([Value(1.0)], ["x"])  # type: ignore[list-item]
+
+
+def test_weighted_sum_refuses_objects_that_merely_have_data() -> None:
+    np = pytest.importorskip("numpy")
+    with pytest.raises(TypeError, match=r"needs a real number.*got ndarray"):
+        weighted_sum([Value(1.0)], [np.ones(2)], Value(0.0))

@@ -323,22 +323,24 @@ def weighted_sum(
     """
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    try:
-        data = bias.data  # type: ignore[union-attr]  # a number raises, handled below
-        for w, x in zip(weights, inputs):
-            data += w.data * x.data  # type: ignore[union-attr]
-    except AttributeError:
-        # Something is not a Value. Checking every operand up front would cost a loop per
-        # neuron call, so it is done only now: numbers become constant leaves (so that the
-        # backward loop needs no type tests), anything else is refused.
-        for w in weights:
-            if not isinstance(w, Value):
-                raise TypeError(
-                    f"weighted_sum: weights must be Values, got {type(w).__name__}"
-                ) from None
-        xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
-        return weighted_sum(weights, xs, bias if isinstance(bias, Value) else Value(bias))
-    return _result(data, (*weights, *inputs, bias), "Σw·x+b", _weighted_sum_backward)  # type: ignore[arg-type]
+    for w in weights:
+        if not isinstance(w, Value):
+            raise TypeError(f"weighted_sum: weights must be Values, got {type(w).__name__}")
+    # Numbers become constant leaves, so that the backward loop needs no type tests.
+    xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
+    return _weighted_sum(weights, xs, bias if isinstance(bias, Value) else Value(bias))
+
+
+def _weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value) -> Value:
+    """:func:`weighted_sum` without its checks, for callers that pass only Values.
+
+    :class:`scalargrad.nn.Layer` checks its inputs once and then calls this for each of
+    its neurons, which saves a loop over the inputs per neuron.
+    """
+    data = bias.data
+    for w, x in zip(weights, inputs):
+        data += w.data * x.data
+    return _result(data, (*weights, *inputs, bias), "Σw·x+b", _weighted_sum_backward)
 
 
 # -- the backward functions -------------------------------------------------------------

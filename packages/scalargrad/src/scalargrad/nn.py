@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from scalargrad.engine import Number, Value, weighted_sum
+from scalargrad.engine import Number, Value, _weighted_sum
 
 __all__ = ["MLP", "Layer", "Module", "Neuron"]
 
@@ -28,6 +28,14 @@ def _as_rng(rng: Rng) -> random.Random | None:
     if isinstance(rng, int) and not isinstance(rng, bool):
         return random.Random(rng)
     raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
+
+
+def _as_values(x: Sequence[Value | Number], n: int, owner: Module) -> list[Value]:
+    """The ``n`` inputs of ``owner`` as Values (numbers become constant leaves)."""
+    if not hasattr(x, "__len__") or len(x) != n:
+        got = f"{len(x)} inputs" if hasattr(x, "__len__") else type(x).__name__
+        raise ValueError(f"{owner!r} expects a sequence of {n} inputs, got {got}")
+    return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
 
 
 class Module:
@@ -83,7 +91,10 @@ class Neuron(Module):
         self.nonlin = nonlin
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:
-        act = weighted_sum(self.w, x, self.b)
+        return self._forward(_as_values(x, len(self.w), self))
+
+    def _forward(self, xs: Sequence[Value]) -> Value:
+        act = _weighted_sum(self.w, xs, self.b)
         return act.relu() if self.nonlin else act
 
     def parameters(self) -> list[Value]:
@@ -123,12 +134,9 @@ class Layer(Module):
         self.neurons = [Neuron(nin, nonlin, rng=r) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
-        if not hasattr(x, "__len__") or len(x) != self.nin:
-            got = f"{len(x)} inputs" if hasattr(x, "__len__") else type(x).__name__
-            raise ValueError(f"{self!r} expects a sequence of {self.nin} inputs, got {got}")
-        # Turn numbers into leaves once here rather than once per neuron.
-        xs = [xi if isinstance(xi, Value) else Value(xi) for xi in x]
-        out = [n(xs) for n in self.neurons]
+        # Check and convert the inputs once here rather than once per neuron.
+        xs = _as_values(x, self.nin, self)
+        out = [n._forward(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
