@@ -1,8 +1,50 @@
 """tensorgrad: reverse-mode automatic differentiation on numpy arrays.
 
-This package is being built: its engine lands with the tensorgrad issue. For now it
-only reserves the name and the distribution ``autograds-tensorgrad``.
+A :class:`Value` (also called :data:`Tensor`) wraps a numpy array and remembers the
+operations that produced it; ``backward()`` then fills ``.grad`` of every Value in the
+graph, undoing numpy's broadcasting on the way. Numbers and numpy arrays mixed into an
+expression are constants and get no gradient.
+
+Examples
+--------
+>>> import numpy as np
+>>> from tensorgrad import Value
+>>> x = Value(np.array([[1.0, 2.0, 3.0]]))
+>>> W = Value(np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]))
+>>> b = Value(np.array([[0.5, -0.5]]))
+>>> z = (x @ W + b).relu()
+>>> z.sum().backward()
+>>> z.data
+array([[1.9, 2.7]])
+>>> x.grad
+array([[0.5, 0.7, 0.9]])
 """
 
-__all__: list[str] = []
+from tensorgrad.autograd import grad
+from tensorgrad.functional import log_softmax, logsumexp, softmax
+from tensorgrad.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from tensorgrad.gradcheck import GradcheckError, gradcheck
+from tensorgrad.tensor import Tensor, Value, concatenate, maximum, minimum, stack, where
+from tensorgrad.viz import to_dot
+
+__all__ = [
+    "GradcheckError",
+    "Tensor",
+    "Value",
+    "concatenate",
+    "detect_anomaly",
+    "enable_grad",
+    "grad",
+    "gradcheck",
+    "is_grad_enabled",
+    "log_softmax",
+    "logsumexp",
+    "maximum",
+    "minimum",
+    "no_grad",
+    "softmax",
+    "stack",
+    "to_dot",
+    "where",
+]
 __version__ = "0.1.0"

@@ -1,0 +1,155 @@
+"""gradcheck, detect_anomaly, to_dot, and the broadcasting helpers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tensorgrad as tg
+from tensorgrad import GradcheckError, Value, gradcheck
+from tensorgrad.broadcast import broadcast_to, unbroadcast
+from tensorgrad.tensor import _binary, _mul_backward
+
+# -- gradcheck --------------------------------------------------------------------------------
+
+
+def test_gradcheck_passes_for_a_correct_gradient() -> None:
+    x, y = Value(np.linspace(-1, 1, 6).reshape(2, 3)), Value(np.ones(3))
+    assert gradcheck(lambda a, b: (a * b).sigmoid(), x, y)
+
+
+def test_gradcheck_names_input_index_and_values_of_the_worst_mismatch() -> None:
+    def wrong_mul(a: Value, b: Value) -> Value:
+        def backward(g: object, out: object, args: tuple[object, ...], i: int) -> object:
+            grad = _mul_backward(g, out, args, i)
+            return grad * 2 if i == 1 else grad  # type: ignore[operator]
+
+        return _binary("mul", np.multiply, backward, a, b)
+
+    x, y = Value([1.0, 2.0]), Value([3.0, -4.0])
+    with pytest.raises(
+        GradcheckError,
+        match=r"gradient of input 1 at index \(\d,\) is .* by backward but .* by finite diff",
+    ):
+        gradcheck(wrong_mul, x, y)
+
+
+def test_gradcheck_skips_constant_inputs_and_rejects_float32() -> None:
+    c = Value([1.0, 2.0], requires_grad=False)
+    assert gradcheck(lambda v: v * 2, c)
+    with pytest.raises(
+        TypeError, match="gradcheck: input 0 must be a float64 Value, got dtype float32"
+    ):
+        gradcheck(lambda v: v * 2, Value([1.0], dtype=np.float32))
+    with pytest.raises(TypeError, match="gradcheck: input 0 must be a float64 Value, got list"):
+        gradcheck(lambda v: v * 2, [1.0])  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="gradcheck: fn must return a Value, got float"):
+        gradcheck(lambda v: 1.0, Value([1.0]))  # type: ignore[arg-type, return-value]
+
+
+def test_gradcheck_sees_nan_as_a_mismatch() -> None:
+    with pytest.raises(GradcheckError, match="nan"), np.errstate(all="ignore"):
+        gradcheck(lambda v: v.sqrt(), Value([0.0, 1.0]))
+
+
+# -- detect_anomaly ---------------------------------------------------------------------------
+
+
+def test_detect_anomaly_names_the_forward_op() -> None:
+    x = Value([1.0, -1.0])
+    with (
+        pytest.raises(
+            RuntimeError,
+            match=r"detect_anomaly: log made nan or inf in its output \(shape \(2,\)\) "
+            r"from operands of shapes \(2,\)",
+        ),
+        tg.detect_anomaly(),
+    ):
+        x.log()
+
+
+def test_detect_anomaly_names_the_backward_op() -> None:
+    x = Value([0.0, 4.0])
+    with (
+        pytest.raises(
+            RuntimeError,
+            match=r"the backward of sqrt \(output shape \(2,\)\) made nan or inf "
+            r"in the gradient of its input 0 \(shape \(2,\)\)",
+        ),
+        tg.detect_anomaly(),
+    ):
+        x.sqrt().sum().backward()
+
+
+def test_detect_anomaly_is_off_by_default_and_restored() -> None:
+    with tg.detect_anomaly():
+        (Value([1.0]) * 2).sum().backward()
+    with np.errstate(divide="ignore"):
+        y = Value([0.0]).log()
+    assert np.isneginf(y.data).all()
+
+
+# -- to_dot -----------------------------------------------------------------------------------
+
+
+def test_to_dot_draws_ops_shapes_and_dtypes() -> None:
+    x = Value(np.ones((2, 3), dtype=np.float32))
+    w = Value(np.ones((3, 4), dtype=np.float32))
+    y = (x @ w).relu().sum()
+    dot = tg.to_dot(y, labels={x: "x"})
+    assert dot.startswith("digraph {")
+    for text in ("matmul", "relu", "sum", "(2, 3) float32", "{ x | (2, 3) float32 }", "() float32"):
+        assert text in dot
+    assert dot.count("->") == 3 + 4  # op -> result for 3 ops, operand -> op for 4 operands
+
+
+def test_to_dot_skips_constants_and_duplicate_edges() -> None:
+    x = Value([1.0])
+    dot = tg.to_dot(x * x * np.ones(1))
+    assert dot.count("-> v1_op") == 1
+
+
+def test_to_dot_errors() -> None:
+    with pytest.raises(TypeError, match="to_dot expects a Value, got int"):
+        tg.to_dot(3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        tg.to_dot(Value(1.0), rankdir="XY")
+
+
+# -- broadcasting, undone ---------------------------------------------------------------------
+
+
+def test_unbroadcast_returns_the_same_object_when_shapes_match() -> None:
+    g = np.ones((2, 3))
+    assert unbroadcast(g, np.zeros((2, 3))) is g
+
+
+@pytest.mark.parametrize(
+    ("grad_shape", "shape"),
+    [
+        ((2, 3), (3,)),
+        ((2, 3), (1, 3)),
+        ((2, 3), (2, 1)),
+        ((4, 2, 3), (2, 1)),
+        ((2, 3), ()),
+        ((0, 3), (1, 3)),
+    ],
+)
+def test_unbroadcast_sums_to_the_shape(grad_shape: tuple[int, ...], shape: tuple[int, ...]) -> None:
+    g = np.arange(float(np.prod(grad_shape))).reshape(grad_shape)
+    out = unbroadcast(g, np.zeros(shape))
+    assert out.shape == shape
+    np.testing.assert_allclose(out.sum(), g.sum())
+
+
+def test_unbroadcast_casts_to_the_operand_dtype() -> None:
+    out = unbroadcast(np.ones((2, 3)), np.zeros(3, dtype=np.float32))
+    assert out.dtype == np.float32
+
+
+def test_unbroadcast_and_broadcast_to_on_values() -> None:
+    g = Value(np.ones((2, 3)))
+    out = unbroadcast(g, np.zeros((1, 3)))
+    assert isinstance(out, Value)
+    assert out.shape == (1, 3)
+    assert isinstance(broadcast_to(Value([1.0]), (3,)), Value)

@@ -1,0 +1,364 @@
+"""The Value object: construction, dtypes, attributes, operators, and their error messages."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import tensorgrad as tg
+from tensorgrad import Tensor, Value
+
+# -- the seed's example -----------------------------------------------------------------------
+
+
+def test_seed_example_runs_as_written() -> None:
+    x = Value(np.array([[1.0, 2.0, 3.0]]))
+    W = Value(np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]))  # noqa: N806  (the seed's name)
+    b = Value(np.array([[0.5, -0.5]]))
+    z = (x @ W + b).relu()
+    z.sum().backward()
+    np.testing.assert_allclose(z.data, [[1.9, 2.7]])
+    np.testing.assert_allclose(x.grad, [[0.5, 0.7, 0.9]])
+    np.testing.assert_allclose(W.grad, [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    np.testing.assert_allclose(b.grad, [[1.0, 1.0]])
+    np.testing.assert_allclose(z.grad, [[1.0, 1.0]])
+
+
+def test_relu_blocks_the_gradient_of_negative_units() -> None:
+    x = Value(np.array([[1.0, 2.0, 3.0]]))
+    W = Value(np.array([[0.1, -0.4], [0.2, -0.5], [0.3, -0.6]]))  # noqa: N806
+    z = (x @ W).relu()
+    z.sum().backward()
+    np.testing.assert_allclose(W.grad, [[1.0, 0.0], [2.0, 0.0], [3.0, 0.0]])
+    np.testing.assert_allclose(x.grad, [[0.1, 0.2, 0.3]])
+
+
+# -- construction and dtypes ------------------------------------------------------------------
+
+
+def test_tensor_is_value() -> None:
+    assert Tensor is Value
+
+
+@pytest.mark.parametrize(
+    ("data", "dtype"),
+    [
+        (1, np.float64),
+        (2.5, np.float64),
+        (True, np.float64),
+        ([1, 2, 3], np.float64),
+        ([[1.0], [2.0]], np.float64),
+        (np.arange(3), np.float64),
+        (np.array([True, False]), np.float64),
+        (np.ones(2, dtype=np.float32), np.float32),
+        (np.float32(1.5), np.float32),
+        (np.ones(2, dtype=np.float16), np.float16),
+    ],
+)
+def test_dtype_rules(data: object, dtype: type) -> None:
+    v = Value(data)
+    assert v.dtype == dtype
+    assert v.grad.dtype == dtype
+    assert isinstance(v.data, np.ndarray)
+
+
+def test_explicit_dtype() -> None:
+    assert Value([1, 2], dtype=np.float32).dtype == np.float32
+    assert Value(np.ones(2), dtype="float32").dtype == np.float32
+
+
+def test_data_is_copied() -> None:
+    a = np.ones(3)
+    v = Value(a)
+    a[0] = 5.0
+    assert v.data[0] == 1.0
+    assert Value(v).data is not v.data
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        ("abc", "str"),
+        (None, "NoneType"),
+        (object(), "object"),
+        ([1, "a"], "list"),
+        (np.array([1 + 2j]), "ndarray"),
+        ({"a": 1}, "dict"),
+        ([[1, 2], [3]], "list"),
+    ],
+)
+def test_non_numeric_data_is_a_type_error(data: object, name: str) -> None:
+    with pytest.raises(TypeError, match=rf"Value\(\) needs numbers.*got {name}"):
+        Value(data)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, bool, np.complex128])
+def test_non_float_dtype_is_a_type_error(dtype: type) -> None:
+    with pytest.raises(TypeError, match="floating-point"):
+        Value([1.0], dtype=dtype)
+
+
+def test_attributes() -> None:
+    v = Value(np.zeros((2, 3)))
+    assert (v.shape, v.ndim, v.size, len(v)) == ((2, 3), 2, 6, 2)
+    assert v.requires_grad
+    assert not Value(1.0, requires_grad=False).requires_grad
+    np.testing.assert_array_equal(v.grad, np.zeros((2, 3)))
+    assert v.numpy() is v.data
+
+
+def test_item() -> None:
+    assert Value([[3.5]]).item() == 3.5
+    assert isinstance(Value(2).item(), float)
+    with pytest.raises(ValueError, match=r"shape \(2,\)"):
+        Value([1.0, 2.0]).item()
+
+
+def test_len_iter_bool_of_0d() -> None:
+    with pytest.raises(TypeError, match="len"):
+        len(Value(1.0))
+    with pytest.raises(TypeError, match="iteration over a 0-d"):
+        iter(Value(1.0))
+    assert bool(Value(1.0))
+    assert not bool(Value([0.0]))
+    with pytest.raises(ValueError, match=r"ambiguous"):
+        bool(Value([1.0, 2.0]))
+
+
+def test_detach_and_zero_grad() -> None:
+    x = Value([1.0, 2.0])
+    d = (x * 2).detach()
+    assert not d.requires_grad
+    np.testing.assert_array_equal(d.data, [2.0, 4.0])
+    (x * x).sum().backward()
+    x.zero_grad()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+
+
+def test_grad_setter() -> None:
+    x = Value([1.0, 2.0])
+    x.grad = np.array([3.0, 4.0])
+    (x * 1.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [4.0, 5.0])
+    x.grad = None
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+    with pytest.raises(ValueError, match=r"shape \(3,\) does not match the Value's shape \(2,\)"):
+        x.grad = np.zeros(3)
+
+
+def test_astype() -> None:
+    x = Value([1.0, 2.0])
+    y = x.astype(np.float32)
+    assert y.dtype == np.float32
+    (y * y).sum().backward()
+    assert x.grad.dtype == np.float64
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+    with pytest.raises(TypeError, match="int64 is not one"):
+        x.astype(np.int64)
+
+
+# -- repr -------------------------------------------------------------------------------------
+
+
+def test_repr() -> None:
+    assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
+    assert repr(Value([1, 2])) == "Value(data=[1., 2.], grad=[0., 0.])"
+    assert repr(Value([1], dtype=np.float32)) == "Value(data=[1.], grad=[0.], dtype=float32)"
+    assert repr(Value(1.0, requires_grad=False)).endswith("requires_grad=False)")
+    matrix = repr(Value(np.eye(2)))
+    assert matrix == (
+        "Value(data=[[1., 0.],\n"
+        "            [0., 1.]],\n"
+        "      grad=[[0., 0.],\n"
+        "            [0., 0.]])"
+    )
+
+
+def test_repr_does_not_allocate_grad() -> None:
+    x = Value([1.0])
+    repr(x)
+    assert x._grad is None
+
+
+# -- operators --------------------------------------------------------------------------------
+
+
+def test_numpy_defers_to_value() -> None:
+    x = Value([1.0, 2.0, 3.0])
+    for result in (np.ones(3) * x, np.ones(3) + x, np.ones(3) - x, np.ones(3) / x, np.ones(3) ** x):
+        assert isinstance(result, Value)
+    assert isinstance(np.ones((2, 3)) @ x, Value)
+    assert isinstance(np.float64(2.0) * x, Value)
+    np.testing.assert_allclose((2 - x).data, [1.0, 0.0, -1.0])
+    np.testing.assert_allclose((1 / x).data, [1.0, 0.5, 1 / 3])
+    np.testing.assert_allclose((2**x).data, [2.0, 4.0, 8.0])
+
+
+def test_python_scalars_do_not_upcast_float32() -> None:
+    x = Value(np.ones(2, dtype=np.float32))
+    for result in (x + 1, 2.5 * x, x / 3.0, 1 - x, x**2, 2.0**x, -x, (x * 0.1).sum(), x.mean()):
+        assert result.dtype == np.float32
+
+
+def test_power_with_a_value_exponent() -> None:
+    a, b = Value(2.0), Value(3.0)
+    y = a**b
+    y.backward()
+    assert y.item() == 8.0
+    assert a.grad == pytest.approx(12.0)
+    assert b.grad == pytest.approx(8.0 * np.log(2.0))
+
+
+def test_comparisons_return_plain_boolean_arrays() -> None:
+    x = Value([1.0, 2.0, 3.0])
+    y = Value([3.0, 2.0, 1.0])
+    for result, expected in [
+        (x < y, [True, False, False]),
+        (x <= y, [True, True, False]),
+        (x > 2, [False, False, True]),
+        (x >= np.array([1.0, 3.0, 3.0]), [True, False, True]),
+        (x == y, [False, True, False]),
+        (x != 2.0, [True, False, True]),
+        (2.0 < x, [False, False, True]),  # noqa: SIM300  (the reflected comparison)
+    ]:
+        assert type(result) is np.ndarray
+        assert result.dtype == np.bool_
+        np.testing.assert_array_equal(result, expected)
+
+
+def test_values_are_hashable_by_identity() -> None:
+    x, y = Value(1.0), Value(1.0)
+    assert len({x, y, x}) == 2
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda x: x + "a", "'Value' and 'str'"),
+        (lambda x: "a" - x, "'str' and 'Value'"),
+        (lambda x: x * None, "'Value' and 'NoneType'"),
+        (lambda x: x @ "a", "'Value' and 'str'"),
+        (lambda x: x - [1, 2], "'Value' and 'list'"),
+        (lambda x: x < "a", "'Value' and 'str'"),
+        (lambda x: x * np.array(["a", "b"]), "numpy array of dtype <U1"),
+        (lambda x: x + np.array([1 + 1j, 2]), "numpy array of dtype complex128"),
+        (lambda x: np.array([1 + 1j, 2]) * x, "numpy array of dtype complex128"),
+    ],
+)
+def test_unsupported_operand_types_name_the_type(make: object, message: str) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        make(Value([1.0, 2.0]))  # type: ignore[operator]
+
+
+def test_function_operand_types_name_the_types() -> None:
+    with pytest.raises(TypeError, match=r"maximum: expected .* got Value and str"):
+        tg.maximum(Value(1.0), "a")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"where: expected .* got NoneType and Value"):
+        tg.where(np.array(True), None, Value(1.0))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="where: the condition must be boolean, got dtype float64"):
+        tg.where(np.array([1.0]), Value(1.0), 0.0)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda a, b: a + b, r"add: shapes \(2, 3\) and \(4,\) cannot be broadcast together"),
+        (lambda a, b: a - b, r"sub: shapes \(2, 3\) and \(4,\)"),
+        (lambda a, b: a * b, r"mul: shapes \(2, 3\) and \(4,\)"),
+        (lambda a, b: a / b, r"div: shapes \(2, 3\) and \(4,\)"),
+        (lambda a, b: a**b, r"pow: shapes \(2, 3\) and \(4,\)"),
+        (lambda a, b: a < b, r"<: shapes \(2, 3\) and \(4,\)"),
+        (lambda a, b: tg.maximum(a, b), r"maximum: shapes \(2, 3\) and \(4,\)"),
+        (lambda a, b: tg.where(a > 0, a, b), r"where: shapes \(2, 3\), \(2, 3\) and \(4,\)"),
+    ],
+)
+def test_broadcast_errors_name_the_op_and_both_shapes(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make(Value(np.ones((2, 3))), Value(np.ones(4)))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("a_shape", "b_shape", "message"),
+    [
+        ((2, 3), (4, 5), r"matmul: \(2, 3\) @ \(4, 5\): inner dimensions 3 and 4 differ"),
+        ((3,), (4,), r"matmul: \(3,\) @ \(4,\): inner dimensions 3 and 4 differ"),
+        ((2, 3), (2,), r"matmul: \(2, 3\) @ \(2,\): inner dimensions 3 and 2 differ"),
+        ((2, 2, 3), (4, 3, 1), r"batch dimensions \(2,\) and \(4,\) cannot be broadcast"),
+        ((), (3,), r"matmul: \(\) @ \(3,\): a 0-d operand has no matrix axes"),
+    ],
+)
+def test_matmul_errors(a_shape: tuple[int, ...], b_shape: tuple[int, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Value(np.ones(a_shape)) @ Value(np.ones(b_shape))
+
+
+# -- shape-changing errors --------------------------------------------------------------------
+
+
+def test_shape_errors() -> None:
+    x = Value(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match=r"reshape: cannot reshape a Value of shape \(2, 3\) into"):
+        x.reshape(4, 2)
+    with pytest.raises(ValueError, match=r"transpose: axes \(0,\) are not a permutation"):
+        x.transpose(0)
+    with pytest.raises(
+        ValueError, match=r"squeeze: axis 1 of a Value of shape \(2, 3\) has size 3"
+    ):
+        x.squeeze(1)
+    with pytest.raises(ValueError, match=r"broadcast_to: cannot broadcast .* \(2, 3\) to \(4,\)"):
+        x.broadcast_to((4,))
+    with pytest.raises(ValueError, match=r"concatenate: cannot join shapes \(2, 3\), \(3, 2\)"):
+        tg.concatenate([x, Value(np.zeros((3, 2)))])
+    with pytest.raises(ValueError, match=r"stack: all shapes must be equal, got \(2, 3\), \(3,\)"):
+        tg.stack([x, Value(np.zeros(3))])
+    with pytest.raises(ValueError, match="concatenate: expects a non-empty list"):
+        tg.concatenate([])
+    with pytest.raises(TypeError, match="stack: expects Values or arrays of at least 1 axis"):
+        tg.stack([x, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda x: x.sum(axis=2), r"sum: axis 2 is out of range for 2 axes \(valid: -2 to 1\)"),
+        (lambda x: x.mean(axis=-3), r"mean: axis -3 is out of range for 2 axes"),
+        (lambda x: x.max(axis=(0, 0)), r"max: repeated axis in \(0, 0\)"),
+        (lambda x: x.sum(axis=1.5), r"sum: an axis must be an int, got float"),
+        (lambda x: x.argmax(axis=5), r"argmax: axis 5 is out of range"),
+        (lambda x: x.unsqueeze(4), r"unsqueeze: axis 4 is out of range for 3 axes"),
+        (lambda x: tg.softmax(x, axis=2), r"softmax: axis 2 is out of range"),
+    ],
+)
+def test_axis_errors(make: object, message: str) -> None:
+    with pytest.raises((ValueError, IndexError, TypeError), match=message):
+        make(Value(np.zeros((2, 3))))  # type: ignore[operator]
+
+
+def test_axis_error_is_numpys_axis_error() -> None:
+    with pytest.raises(np.exceptions.AxisError):
+        Value(np.zeros(2)).sum(axis=1)
+
+
+def test_reductions_over_empty_axes() -> None:
+    with pytest.raises(ValueError, match=r"max: axis 0 of a Value of shape \(0, 3\) is empty"):
+        Value(np.zeros((0, 3))).max(axis=0)
+    assert Value(np.zeros((0, 3))).max(axis=1).shape == (0,)
+    with pytest.raises(ValueError, match=r"argmax: a Value of shape \(0,\) has no elements"):
+        Value(np.zeros(0)).argmax()
+
+
+def test_index_errors() -> None:
+    x = Value(np.zeros((2, 3)))
+    with pytest.raises(IndexError, match=r"index into a Value of shape \(2, 3\): index 5"):
+        x[5]
+    with pytest.raises(IndexError, match=r"Value of shape \(2, 3\): only integers"):
+        x[1.5]
+    with pytest.raises(TypeError, match="a Value cannot be used as an index"):
+        x[Value([0.0])]
+
+
+def test_clip_needs_a_bound() -> None:
+    with pytest.raises(ValueError, match="clip: give at least one of lo and hi"):
+        Value([1.0]).clip()
