@@ -5,8 +5,9 @@ Every operation comes as a pair that sits side by side in this file:
 * a *forward* method computes the result and records how it was made: the inputs it
   came from (``_prev``), the name of the operation (``_op``), any constant it used
   (``_ctx``) and the function that undoes it (``_backward``);
-* a *backward* function (named ``_<op>_backward``) applies the chain rule once: it
-  reads the output's gradient and adds each input's share to that input's ``.grad``.
+* right below it, a *backward* function (a static method named ``_<op>_backward``)
+  applies the chain rule once: it reads the output's gradient and adds each input's
+  share to that input's ``.grad``.
 
 ``backward()`` then only has to visit the graph so that every node is processed after
 all the nodes that use it, and call each node's backward function once.
@@ -15,8 +16,9 @@ Why the engine looks the way it does (it is about ten times faster than microgra
 
 * ``__slots__``: a node is a small fixed record, not a dict, so it is smaller and
   faster to build.
-* One plain module-level function per operation, shared by all nodes, instead of a
-  fresh closure per node.
+* One plain function per operation, shared by all the nodes it made, instead of a
+  fresh closure per node (which would also tie every node into a reference cycle that
+  only the garbage collector can free).
 * A number mixed into an expression (``x * 2``) is kept as a constant in ``_ctx``
   instead of becoming a node of its own; a neuron's ``w1*x1 + ... + wn*xn + b`` is one
   node (:func:`weighted_sum`) instead of ``2n`` nodes.
@@ -102,70 +104,135 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _result(self.data + other.data, (self, other), "+", _add_backward)
+            return _result(self.data + other.data, (self, other), "+", Value._add_backward)
         if (c := _constant(other)) is not None:
-            return _result(self.data + c, (self,), "+", _add_backward, c)
+            return _result(self.data + c, (self,), "+", Value._add_backward, c)
         return NotImplemented
 
     __radd__ = __add__
 
+    @staticmethod
+    def _add_backward(out: Value) -> None:
+        for v in out._prev:
+            v.grad += out.grad
+
     def __sub__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _result(self.data - other.data, (self, other), "-", _sub_backward)
+            return _result(self.data - other.data, (self, other), "-", Value._sub_backward)
         if (c := _constant(other)) is not None:
-            return _result(self.data - c, (self,), "-", _add_backward, c)
+            return _result(self.data - c, (self,), "-", Value._add_backward, c)
         return NotImplemented
+
+    @staticmethod
+    def _sub_backward(out: Value) -> None:
+        a, b = out._prev
+        a.grad += out.grad
+        b.grad -= out.grad
 
     def __rsub__(self, other: Number) -> Value:
         if (c := _constant(other)) is not None:
-            return _result(c - self.data, (self,), "-", _neg_backward, c)
+            return _result(c - self.data, (self,), "-", Value._neg_backward, c)
         return NotImplemented
 
     def __neg__(self) -> Value:
-        return _result(-self.data, (self,), "neg", _neg_backward)
+        return _result(-self.data, (self,), "neg", Value._neg_backward)
+
+    @staticmethod
+    def _neg_backward(out: Value) -> None:
+        (a,) = out._prev
+        a.grad -= out.grad
 
     # -- multiplication and division ------------------------------------------------
 
     def __mul__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
-            return _result(self.data * other.data, (self, other), "*", _mul_backward)
+            return _result(self.data * other.data, (self, other), "*", Value._mul_backward)
         if (c := _constant(other)) is not None:
-            return _result(self.data * c, (self,), "*", _scale_backward, c)
+            return _result(self.data * c, (self,), "*", Value._scale_backward, c)
         return NotImplemented
 
     __rmul__ = __mul__
 
+    @staticmethod
+    def _mul_backward(out: Value) -> None:
+        # out = a * b: d/da = b, d/db = a
+        a, b = out._prev
+        a.grad += b.data * out.grad
+        b.grad += a.data * out.grad
+
+    @staticmethod
+    def _scale_backward(out: Value) -> None:
+        (a,) = out._prev
+        a.grad += out._ctx * out.grad  # type: ignore[operator]  # _ctx is the constant factor
+
     def __truediv__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             _check_divisor(self.data, other.data)
-            return _result(self.data / other.data, (self, other), "/", _div_backward)
+            return _result(self.data / other.data, (self, other), "/", Value._div_backward)
         if (c := _constant(other)) is not None:
             _check_divisor(self.data, c)
-            return _result(self.data / c, (self,), "/", _div_const_backward, c)
+            return _result(self.data / c, (self,), "/", Value._div_const_backward, c)
         return NotImplemented
+
+    @staticmethod
+    def _div_backward(out: Value) -> None:
+        # out = a / b: d/da = 1/b, d/db = -a/b**2 = -out/b
+        a, b = out._prev
+        a.grad += out.grad / b.data
+        b.grad -= out.grad * out.data / b.data
+
+    @staticmethod
+    def _div_const_backward(out: Value) -> None:
+        (a,) = out._prev
+        a.grad += out.grad / out._ctx  # type: ignore[operator]  # _ctx is the constant divisor
 
     def __rtruediv__(self, other: Number) -> Value:
         if (c := _constant(other)) is not None:
             _check_divisor(c, self.data)
-            return _result(c / self.data, (self,), "/", _reciprocal_backward, c)
+            return _result(c / self.data, (self,), "/", Value._reciprocal_backward, c)
         return NotImplemented
+
+    @staticmethod
+    def _reciprocal_backward(out: Value) -> None:
+        # out = c / b: d/db = -c/b**2 = -out/b
+        (b,) = out._prev
+        b.grad -= out.grad * out.data / b.data
 
     # -- powers -----------------------------------------------------------------------
 
     def __pow__(self, other: Value | Number) -> Value:
         if isinstance(other, Value):
             data = _power(self.data, other.data)
-            return _result(data, (self, other), "**", _pow_backward)
+            return _result(data, (self, other), "**", Value._pow_backward)
         if (c := _constant(other)) is not None:
             data = _power(self.data, c)
-            return _result(data, (self,), "**", _pow_const_exponent_backward, c)
+            return _result(data, (self,), "**", Value._pow_const_exponent_backward, c)
         return NotImplemented
+
+    @staticmethod
+    def _pow_backward(out: Value) -> None:
+        a, b = out._prev
+        a.grad += _power_derivative(a.data, b.data) * out.grad
+        b.grad += out.data * _log_of_base(a.data, out.data) * out.grad
+
+    @staticmethod
+    def _pow_const_exponent_backward(out: Value) -> None:
+        # out = a**n: d/da = n * a**(n-1)
+        (a,) = out._prev
+        n: float = out._ctx  # type: ignore[assignment]
+        a.grad += _power_derivative(a.data, n) * out.grad
 
     def __rpow__(self, other: Number) -> Value:
         if (c := _constant(other)) is not None:
             data = _power(c, self.data)
-            return _result(data, (self,), "**", _pow_const_base_backward, c)
+            return _result(data, (self,), "**", Value._pow_const_base_backward, c)
         return NotImplemented
+
+    @staticmethod
+    def _pow_const_base_backward(out: Value) -> None:
+        # out = c**b: d/db = c**b * log(c)
+        (b,) = out._prev
+        b.grad += out.data * _log_of_base(out._ctx, out.data) * out.grad  # type: ignore[arg-type]
 
     # -- elementary functions -----------------------------------------------------------
 
@@ -178,7 +245,13 @@ class Value:
         >>> round(y.data, 6)
         0.462117
         """
-        return _result(math.tanh(self.data), (self,), "tanh", _tanh_backward)
+        return _result(math.tanh(self.data), (self,), "tanh", Value._tanh_backward)
+
+    @staticmethod
+    def _tanh_backward(out: Value) -> None:
+        # d tanh(a)/da = 1 - tanh(a)**2, and tanh(a) is out.data
+        (a,) = out._prev
+        a.grad += (1.0 - out.data * out.data) * out.grad
 
     def relu(self) -> Value:
         """Rectified linear unit, ``max(0, x)``; its gradient at 0 is taken as 0.
@@ -189,7 +262,12 @@ class Value:
         (Value(data=0.0, grad=0.0), Value(data=3.0, grad=0.0))
         """
         data = self.data if self.data > 0.0 else 0.0
-        return _result(data, (self,), "relu", _relu_backward)
+        return _result(data, (self,), "relu", Value._relu_backward)
+
+    @staticmethod
+    def _relu_backward(out: Value) -> None:
+        if out.data > 0.0:
+            out._prev[0].grad += out.grad
 
     def exp(self) -> Value:
         """Exponential, ``e**x``.
@@ -208,7 +286,12 @@ class Value:
             data = math.exp(self.data)
         except OverflowError:
             raise OverflowError(f"exp({self.data!r}) is too large for a float") from None
-        return _result(data, (self,), "exp", _exp_backward)
+        return _result(data, (self,), "exp", Value._exp_backward)
+
+    @staticmethod
+    def _exp_backward(out: Value) -> None:
+        (a,) = out._prev
+        a.grad += out.data * out.grad
 
     def log(self) -> Value:
         """Natural logarithm.
@@ -227,7 +310,12 @@ class Value:
             raise ValueError(
                 f"log is defined for positive numbers only, got Value(data={self.data!r})"
             )
-        return _result(math.log(self.data), (self,), "log", _log_backward)
+        return _result(math.log(self.data), (self,), "log", Value._log_backward)
+
+    @staticmethod
+    def _log_backward(out: Value) -> None:
+        (a,) = out._prev
+        a.grad += out.grad / a.data
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid, ``1 / (1 + e**-x)``, computed without overflow for any ``x``.
@@ -246,7 +334,13 @@ class Value:
         else:
             e = math.exp(x)
             data = e / (1.0 + e)
-        return _result(data, (self,), "sigmoid", _sigmoid_backward)
+        return _result(data, (self,), "sigmoid", Value._sigmoid_backward)
+
+    @staticmethod
+    def _sigmoid_backward(out: Value) -> None:
+        # d sigmoid(a)/da = sigmoid(a) * (1 - sigmoid(a))
+        (a,) = out._prev
+        a.grad += out.data * (1.0 - out.data) * out.grad
 
     # -- backpropagation ------------------------------------------------------------------
 
@@ -343,101 +437,9 @@ def _weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value
     return _result(data, (*weights, *inputs, bias), "Σw·x+b", _weighted_sum_backward)
 
 
-# -- the backward functions -------------------------------------------------------------
-# Each receives the output node `out`; `out.grad` is d(loss)/d(out) and the inputs are
-# `out._prev`. They are plain functions, shared by every node of their kind.
-
-
-def _add_backward(out: Value) -> None:
-    for v in out._prev:
-        v.grad += out.grad
-
-
-def _sub_backward(out: Value) -> None:
-    a, b = out._prev
-    a.grad += out.grad
-    b.grad -= out.grad
-
-
-def _neg_backward(out: Value) -> None:
-    (a,) = out._prev
-    a.grad -= out.grad
-
-
-def _mul_backward(out: Value) -> None:
-    a, b = out._prev
-    a.grad += b.data * out.grad
-    b.grad += a.data * out.grad
-
-
-def _scale_backward(out: Value) -> None:
-    (a,) = out._prev
-    a.grad += out._ctx * out.grad  # type: ignore[operator]  # _ctx is the constant factor
-
-
-def _div_backward(out: Value) -> None:
-    # out = a / b: d/da = 1/b, d/db = -a/b**2 = -out/b
-    a, b = out._prev
-    a.grad += out.grad / b.data
-    b.grad -= out.grad * out.data / b.data
-
-
-def _div_const_backward(out: Value) -> None:
-    (a,) = out._prev
-    a.grad += out.grad / out._ctx  # type: ignore[operator]  # _ctx is the constant divisor
-
-
-def _reciprocal_backward(out: Value) -> None:
-    # out = c / b: d/db = -c/b**2 = -out/b
-    (b,) = out._prev
-    b.grad -= out.grad * out.data / b.data
-
-
-def _pow_const_exponent_backward(out: Value) -> None:
-    # out = a**n: d/da = n * a**(n-1)
-    (a,) = out._prev
-    n: float = out._ctx  # type: ignore[assignment]
-    a.grad += _power_derivative(a.data, n) * out.grad
-
-
-def _pow_const_base_backward(out: Value) -> None:
-    # out = c**b: d/db = c**b * log(c)
-    (b,) = out._prev
-    b.grad += out.data * _log_of_base(out._ctx, out.data) * out.grad  # type: ignore[arg-type]
-
-
-def _pow_backward(out: Value) -> None:
-    a, b = out._prev
-    a.grad += _power_derivative(a.data, b.data) * out.grad
-    b.grad += out.data * _log_of_base(a.data, out.data) * out.grad
-
-
-def _tanh_backward(out: Value) -> None:
-    (a,) = out._prev
-    a.grad += (1.0 - out.data * out.data) * out.grad
-
-
-def _relu_backward(out: Value) -> None:
-    if out.data > 0.0:
-        out._prev[0].grad += out.grad
-
-
-def _exp_backward(out: Value) -> None:
-    (a,) = out._prev
-    a.grad += out.data * out.grad
-
-
-def _log_backward(out: Value) -> None:
-    (a,) = out._prev
-    a.grad += out.grad / a.data
-
-
-def _sigmoid_backward(out: Value) -> None:
-    (a,) = out._prev
-    a.grad += out.data * (1.0 - out.data) * out.grad
-
-
 def _weighted_sum_backward(out: Value) -> None:
+    # out = b + w1*x1 + ... + wn*xn, with _prev = (w1..wn, x1..xn, b):
+    # d/dwi = xi, d/dxi = wi, d/db = 1
     g = out.grad
     prev = out._prev
     n = len(prev) // 2

@@ -8,17 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scalargrad.engine import (
-    Value,
-    _neg_backward,
-    _pow_const_base_backward,
-    _reciprocal_backward,
-)
+from scalargrad.engine import Value
 
 __all__ = ["to_dot"]
 
 # Operations whose constant stands on the left: `2 - x`, `2 / x`, `2 ** x`.
-_CONSTANT_FIRST = {_neg_backward, _reciprocal_backward, _pow_const_base_backward}
+_CONSTANT_FIRST = {Value._neg_backward, Value._reciprocal_backward, Value._pow_const_base_backward}
 
 
 def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str = "LR") -> str:
