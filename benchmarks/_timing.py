@@ -70,9 +70,9 @@ def stopwatch(*, gc_enabled: bool = False, collect: bool = True) -> Iterator[Sto
             gc.enable()
 
 
-def time_call(fn: Callable[[], object], *, gc_enabled: bool = False) -> float:
+def time_call(fn: Callable[[], object], *, gc_enabled: bool = False, collect: bool = True) -> float:
     """Seconds taken by one call of ``fn``; its result is freed after the clock stops."""
-    with stopwatch(gc_enabled=gc_enabled) as watch:
+    with stopwatch(gc_enabled=gc_enabled, collect=collect) as watch:
         result = fn()
     del result  # freed here, outside the clock (see "Freeing is not timed")
     return watch.seconds
@@ -99,16 +99,20 @@ def interleaved(
     *,
     warmup: int = 1,
     gc_enabled: bool = False,
+    collect: bool = True,
 ) -> dict[str, Timing]:
     """Time every case ``repeats`` times, in turn (A, B, A, B, ...), after ``warmup`` rounds.
 
     The warm-up rounds are not recorded: the first call of a function pays for things that
-    later calls do not (imports, caches, the allocator growing its pools).
+    later calls do not (imports, caches, the allocator growing its pools). ``collect=False``
+    skips the ``gc.collect()`` before each call, for cases that make no cyclic garbage and
+    run in a process where a full collection costs far more than the call (one with
+    PyTorch imported, say).
     """
     timings = {name: Timing() for name in cases}
     for round_ in range(warmup + repeats):
         for name, fn in cases.items():
-            seconds = time_call(fn, gc_enabled=gc_enabled)
+            seconds = time_call(fn, gc_enabled=gc_enabled, collect=collect)
             if round_ >= warmup:
                 timings[name].samples.append(seconds)
     return timings
