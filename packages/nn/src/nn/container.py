@@ -1,0 +1,93 @@
+"""Sequential: layers applied one after the other."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, overload
+
+from nn.module import Module
+from nn.parameter import Parameter
+
+__all__ = ["Sequential"]
+
+
+class Sequential(Module):
+    """Apply modules in order, each to the previous one's output, as ``torch.nn.Sequential``.
+
+    The layers are named ``0``, ``1``, ``2``... so a state dict has keys such as
+    ``0.weight``: the same as PyTorch's for the same stack of layers.
+
+    Parameters
+    ----------
+    *modules : Module
+        The layers, first to last.
+
+    Raises
+    ------
+    TypeError
+        If an argument is not a Module.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import nn
+    >>> model = Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    >>> model
+    Sequential(
+      (0): Linear(in_features=2, out_features=8, bias=True)
+      (1): ReLU()
+      (2): Linear(in_features=8, out_features=1, bias=True)
+    )
+    >>> model(np.zeros((5, 2))).shape
+    (5, 1)
+    >>> len(model), type(model[-1]).__name__
+    (3, 'Linear')
+    """
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__()
+        for index, module in enumerate(modules):
+            if not isinstance(module, Module):
+                raise TypeError(
+                    f"Sequential: argument {index} must be a Module, got {type(module).__name__}"
+                )
+        self._layers = list(modules)
+
+    def forward(self, x: Any) -> Any:
+        """The output of the last layer."""
+        for layer in self._layers:
+            x = layer(x)
+        return x
+
+    def append(self, module: Module) -> Sequential:
+        """Add a layer at the end; returns this Sequential.
+
+        Examples
+        --------
+        >>> import nn
+        >>> len(Sequential(nn.ReLU()).append(nn.Tanh()))
+        2
+        """
+        if not isinstance(module, Module):
+            raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
+        self._layers.append(module)
+        return self
+
+    def _members(self) -> Iterator[tuple[str, Parameter | Module]]:
+        for index, layer in enumerate(self._layers):
+            yield str(index), layer
+
+    @overload
+    def __getitem__(self, index: int) -> Module: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequential: ...
+    def __getitem__(self, index: int | slice) -> Module | Sequential:
+        if isinstance(index, slice):
+            return Sequential(*self._layers[index])
+        return self._layers[index]
+
+    def __len__(self) -> int:
+        return len(self._layers)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._layers)

@@ -1,0 +1,65 @@
+"""Dropout: randomly silence units while training, so that none can be relied on alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nn.module import Module
+from nn.random import _generator
+from tensorgrad import Value
+
+__all__ = ["Dropout"]
+
+
+class Dropout(Module):
+    """In training, zero each element with probability ``p`` and scale the rest by ``1/(1-p)``.
+
+    The scaling ("inverted dropout") keeps the expected value of every element unchanged,
+    so in evaluation mode (after :meth:`~nn.Module.eval`) the layer simply returns its
+    input, and nothing needs rescaling at test time. The gradient flows only through the
+    kept elements, scaled the same way.
+
+    Parameters
+    ----------
+    p : float, default 0.5
+        The probability of zeroing an element, in ``[0, 1]``.
+    generator : numpy.random.Generator, optional
+        Where to draw the masks; by default nn's global generator (see
+        :func:`nn.manual_seed`), read at each call.
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> drop = Dropout(0.5, generator=np.random.default_rng(0))
+    >>> drop(Value(np.ones(6))).data
+    array([2., 0., 0., 0., 2., 2.])
+    >>> drop.eval()(Value(np.ones(6))).data
+    array([1., 1., 1., 1., 1., 1.])
+    """
+
+    def __init__(self, p: float = 0.5, *, generator: np.random.Generator | None = None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: the probability p must be in [0, 1], got {p!r}")
+        self.p = p
+        self.generator = generator
+
+    def forward(self, x: Value | npt.NDArray[Any]) -> Value | npt.NDArray[Any]:
+        """``x`` with a random mask applied in training mode; ``x`` itself in eval mode."""
+        if not self.training or self.p == 0.0:
+            return x
+        if self.p == 1.0:
+            return x * 0.0  # every element dropped (and 1/(1-p) would divide by zero)
+        keep = _generator(self.generator).random(np.shape(x)) >= self.p
+        return x * (keep.astype(x.dtype) / (1.0 - self.p))
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"

@@ -1,0 +1,61 @@
+"""Flatten: join axes into one, such as an image's rows and columns before a Linear layer."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nn.module import Module
+from tensorgrad import Value
+
+__all__ = ["Flatten"]
+
+
+class Flatten(Module):
+    """Join the axes ``start_dim`` to ``end_dim`` (inclusive) into one, as ``torch.nn.Flatten``.
+
+    By default every axis but the first (the batch): ``(N, 8, 8)`` becomes ``(N, 64)``.
+    Works on Values and on numpy arrays (an input batch of data).
+
+    Parameters
+    ----------
+    start_dim, end_dim : int, default 1 and -1
+        The first and last axes to join; negative numbers count from the end.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Flatten()(np.zeros((5, 8, 8))).shape
+    (5, 64)
+    >>> Flatten(0, 1)(Value(np.zeros((2, 3, 4)))).shape
+    (6, 4)
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x: Value | npt.NDArray[Any]) -> Value | npt.NDArray[Any]:
+        """The input, reshaped (a Value stays a Value, an array an array)."""
+        shape = np.shape(x)
+        ndim = max(len(shape), 1)  # a 0-d input flattens to one axis, as in PyTorch
+        start, end = self.start_dim, self.end_dim
+        if not (-ndim <= start < ndim and -ndim <= end < ndim):
+            raise IndexError(
+                f"Flatten: start_dim={start} or end_dim={end} is out of range for an input "
+                f"of shape {shape} (valid: {-ndim} to {ndim - 1})"
+            )
+        start, end = start % ndim, end % ndim
+        if start > end:
+            raise ValueError(
+                f"Flatten: start_dim={self.start_dim} comes after end_dim={self.end_dim} "
+                f"for an input of shape {shape}"
+            )
+        return x.reshape(*shape[:start], math.prod(shape[start : end + 1]), *shape[end + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

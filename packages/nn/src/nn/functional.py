@@ -1,0 +1,294 @@
+"""Loss functions, as ``torch.nn.functional``: each takes predictions and targets, returns a Value.
+
+Every loss first computes one number per element (or per sample), then *reduces* them
+as ``reduction`` says: ``"mean"`` (the default), ``"sum"``, or ``"none"`` (keep them all).
+The predictions are Values (or arrays); the targets are data: numpy arrays, or Values
+when a gradient should flow into them too (regression losses only).
+
+The classification losses take raw scores, *logits*, rather than probabilities when they
+can: ``log_softmax`` and ``log(1 + e^x)`` computed from logits stay finite where
+``log(softmax(x))`` and ``log(sigmoid(x))`` would overflow or give ``log(0)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+import tensorgrad
+from tensorgrad import Value
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "l1_loss",
+    "mse_loss",
+    "nll_loss",
+]
+
+Array = npt.NDArray[Any]
+Input = Value | Array
+_REDUCTIONS = ("mean", "sum", "none")
+_LOG_FLOOR = float(np.exp(-100.0))  # PyTorch clamps log(p) at -100 in binary_cross_entropy
+
+
+def mse_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
+    """Mean squared error: ``(input - target)²`` per element, reduced.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ (naming both: broadcasting ``(N, 1)`` against ``(N,)`` would
+        silently compare every prediction with every target), or for an unknown reduction.
+
+    Examples
+    --------
+    >>> mse_loss(Value([1.0, 2.0]), np.array([1.0, 4.0])).item()
+    2.0
+    """
+    _check_reduction(reduction)
+    _check_same_shape("mse_loss", input, target)
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
+    """Mean absolute error: ``|input - target|`` per element, reduced.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, or for an unknown reduction.
+
+    Examples
+    --------
+    >>> l1_loss(Value([1.0, 2.0]), np.array([1.0, 4.0]), reduction="sum").item()
+    2.0
+    """
+    _check_reduction(reduction)
+    _check_same_shape("l1_loss", input, target)
+    return _reduce(_as_value(input - target).abs(), reduction)
+
+
+def cross_entropy(
+    input: Input,
+    target: npt.ArrayLike,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> Value:
+    """The cross-entropy of logits ``(N, C)`` against class indices ``(N,)``.
+
+    For sample ``i`` the loss is ``-log softmax(input[i])[target[i]]``: minus the log of
+    the probability the model gives to the right class. It is computed as
+    ``nll_loss(log_softmax(input), target)``, stable for logits as large as ±1e3.
+
+    With ``label_smoothing = ε``, the target is the mixture ``(1 - ε)`` one-hot plus
+    ``ε`` uniform over the ``C`` classes, so the loss becomes
+    ``(1 - ε) · nll + ε · mean_c(-log softmax(input[i])[c])``, as in PyTorch.
+
+    Parameters
+    ----------
+    input : Value or ndarray
+        Logits (unnormalised scores), shape ``(N, C)``.
+    target : array_like of int
+        Class indices in ``[0, C)``, shape ``(N,)``.
+    reduction : {"mean", "sum", "none"}
+    label_smoothing : float, default 0
+        In ``[0, 1]``.
+
+    Raises
+    ------
+    TypeError
+        If the targets are not integers (float targets, such as probabilities or one-hot
+        rows, are not supported: pass class indices).
+    ValueError
+        If ``input`` is not 2-D, the batch sizes differ (naming both), a class index is
+        out of range (naming it and the number of classes), ``label_smoothing`` is outside
+        ``[0, 1]``, or the reduction is unknown.
+
+    Examples
+    --------
+    >>> logits = Value([[2.0, 0.0, 0.0], [0.0, 1000.0, 0.0]])
+    >>> loss = cross_entropy(logits, np.array([0, 1]))
+    >>> round(loss.item(), 4)
+    0.1198
+    >>> loss.backward()
+    >>> logits.grad.round(3)  # (softmax - one-hot) / N
+    array([[-0.107,  0.053,  0.053],
+           [ 0.   ,  0.   ,  0.   ]])
+    """
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(
+            f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing!r}"
+        )
+    log_probs = tensorgrad.log_softmax(_as_value(input), axis=-1)
+    if label_smoothing == 0.0:
+        return _nll("cross_entropy", log_probs, target, reduction)
+    nll = _nll("cross_entropy", log_probs, target, "none")
+    uniform = log_probs.sum(axis=-1) * (-1.0 / log_probs.shape[-1])
+    return _reduce(nll * (1.0 - label_smoothing) + uniform * label_smoothing, reduction)
+
+
+def nll_loss(input: Input, target: npt.ArrayLike, reduction: str = "mean") -> Value:
+    """The negative log-likelihood of log-probabilities ``(N, C)`` at class indices ``(N,)``.
+
+    The loss of sample ``i`` is ``-input[i, target[i]]``. Give it ``log_softmax`` of
+    logits (which is what :func:`cross_entropy` does).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`cross_entropy`.
+
+    Examples
+    --------
+    >>> log_probs = Value(np.log([[0.5, 0.5], [0.1, 0.9]]))
+    >>> round(nll_loss(log_probs, np.array([0, 1])).item(), 4)  # -(log 0.5 + log 0.9) / 2
+    0.3993
+    """
+    _check_reduction(reduction)
+    return _nll("nll_loss", _as_value(input), target, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str = "mean") -> Value:
+    """Binary cross-entropy of logits ``x`` against targets ``y`` in ``[0, 1]``.
+
+    The loss per element is ``-[y log σ(x) + (1 - y) log(1 - σ(x))]``, which simplifies
+    to ``log(1 + eˣ) - x·y``, computed stably as ``max(x, 0) + log(1 + e^-|x|) - x·y``:
+    no exponential of a large number is ever taken. Its gradient is ``σ(x) - y``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, or for an unknown reduction.
+
+    Examples
+    --------
+    >>> x = Value([0.0, 1000.0, -1000.0])
+    >>> binary_cross_entropy_with_logits(x, np.array([1.0, 1.0, 1.0]), "none").data
+    array([6.93147181e-01, 0.00000000e+00, 1.00000000e+03])
+    """
+    _check_reduction(reduction)
+    _check_same_shape("binary_cross_entropy_with_logits", input, target)
+    x = _as_value(input)
+    # maximum(x, 0), not relu: at x == 0 maximum splits the gradient (1/2), which makes
+    # the total gradient there exactly σ(0) - y, where relu's 0 would give -y.
+    softplus = tensorgrad.maximum(x, 0.0) + ((-x.abs()).exp() + 1.0).log()
+    return _reduce(softplus - x * target, reduction)
+
+
+def binary_cross_entropy(input: Input, target: Input, reduction: str = "mean") -> Value:
+    """Binary cross-entropy of probabilities ``p`` against targets ``y`` in ``[0, 1]``.
+
+    The loss per element is ``-[y log p + (1 - y) log(1 - p)]``, each log clamped at
+    -100 as in PyTorch, so that ``p = 0`` or ``1`` gives a large finite loss. Prefer
+    :func:`binary_cross_entropy_with_logits` on the logits: it is stable everywhere.
+
+    Raises
+    ------
+    ValueError
+        If a probability is outside ``[0, 1]``, the shapes differ, or the reduction is
+        unknown.
+
+    Examples
+    --------
+    >>> p = Value([0.5, 0.9])
+    >>> round(binary_cross_entropy(p, np.array([1.0, 1.0])).item(), 4)
+    0.3993
+    """
+    _check_reduction(reduction)
+    _check_same_shape("binary_cross_entropy", input, target)
+    p = _as_value(input)
+    if ((p.data < 0) | (p.data > 1)).any():
+        raise ValueError(
+            f"binary_cross_entropy: input must be probabilities in [0, 1], got values from "
+            f"{p.data.min()} to {p.data.max()}; for logits use binary_cross_entropy_with_logits"
+        )
+    # Clipping before the log keeps log(0) (a numpy warning and -inf) away; e^-100 gives -100.
+    log_p = p.clip(_LOG_FLOOR).log()
+    log_not_p = (1.0 - p).clip(_LOG_FLOOR).log()
+    return _reduce(-(log_p * target + log_not_p * (1.0 - target)), reduction)
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def _nll(caller: str, log_probs: Value, target: npt.ArrayLike, reduction: str) -> Value:
+    """``-log_probs[i, target[i]]`` per sample, reduced, after checking the targets."""
+    classes = _class_indices(caller, log_probs.shape, target)
+    n = len(classes)
+    picked = log_probs[np.arange(n), classes]
+    if reduction == "none":
+        return -picked
+    if reduction == "sum":
+        return -picked.sum()
+    # -mean as one multiplication; an empty batch has no mean (NaN, as in PyTorch)
+    return picked.sum() * (-1.0 / n if n else math.nan)
+
+
+def _class_indices(caller: str, shape: tuple[int, ...], target: npt.ArrayLike) -> Array:
+    """``target`` as an integer array ``(N,)`` of classes in ``[0, C)``; else a clear error."""
+    if isinstance(target, Value):
+        raise TypeError(
+            f"{caller}: targets must be a numpy array of integer class indices, not a Value"
+        )
+    classes = np.asarray(target)
+    if classes.dtype.kind not in "iu":
+        raise TypeError(
+            f"{caller}: targets must be integer class indices, got an array of dtype "
+            f"{classes.dtype}; pass labels as integers (e.g. y.astype(np.int64)), "
+            f"not probabilities or one-hot rows"
+        )
+    if len(shape) != 2:
+        raise ValueError(
+            f"{caller}: input must have shape (N, C), a batch of N rows of C class scores, "
+            f"got shape {shape}"
+        )
+    if classes.ndim != 1:
+        raise ValueError(
+            f"{caller}: targets must have shape (N,), one class index per row of the input, "
+            f"got target shape {classes.shape} for input shape {shape}"
+        )
+    if len(classes) != shape[0]:
+        raise ValueError(
+            f"{caller}: input batch size {shape[0]} does not match target batch size {len(classes)}"
+        )
+    n_classes = shape[1]
+    if classes.size and (classes.min() < 0 or classes.max() >= n_classes):
+        bad = classes[(classes < 0) | (classes >= n_classes)][0]
+        raise ValueError(
+            f"{caller}: target class index {bad} is out of range for {n_classes} classes "
+            f"(valid: 0 to {n_classes - 1})"
+        )
+    return classes
+
+
+def _reduce(loss: Value, reduction: str) -> Value:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _check_reduction(reduction: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def _check_same_shape(caller: str, input: Input, target: Input) -> None:
+    if np.shape(input) != np.shape(target):
+        raise ValueError(
+            f"{caller}: input shape {np.shape(input)} and target shape {np.shape(target)} "
+            f"differ; reshape one to the other (e.g. target.reshape(input.shape))"
+        )
+
+
+def _as_value(x: Input) -> Value:
+    """``x`` as a Value; a numpy array becomes a constant one."""
+    return x if isinstance(x, Value) else Value(x, requires_grad=False)

@@ -1,0 +1,111 @@
+"""The affine layer ``y = x Wᵀ + b``, and the layer that does nothing."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nn import init
+from nn.module import Module
+from nn.parameter import Parameter
+from tensorgrad import Value
+
+__all__ = ["Identity", "Linear"]
+
+
+class Linear(Module):
+    """Apply ``y = x Wᵀ + b`` to the last axis of ``x``, as ``torch.nn.Linear``.
+
+    ``W`` has shape ``(out_features, in_features)``: row ``j`` holds the weights of output
+    unit ``j``. Both ``W`` and ``b`` start uniform on ``[-1/√in, 1/√in]``, PyTorch's default
+    (``kaiming_uniform_(W, a=√5)`` for the weight), which keeps the variance of the
+    outputs near a third of the inputs'.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        The sizes of each input and each output sample.
+    bias : bool, default True
+        Whether to learn ``b``; without it, ``bias`` is None.
+    dtype : numpy floating dtype, optional
+        The dtype of the parameters (float64 by default, as tensorgrad's; ``np.float32``
+        is faster). Inputs should have the same dtype.
+    generator : numpy.random.Generator, optional
+        Where to draw the initial values; by default nn's global generator
+        (see :func:`nn.manual_seed`).
+
+    Attributes
+    ----------
+    weight : Parameter
+        Shape ``(out_features, in_features)``.
+    bias : Parameter or None
+        Shape ``(out_features,)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> layer = Linear(3, 2)
+    >>> layer
+    Linear(in_features=3, out_features=2, bias=True)
+    >>> layer(np.ones((4, 3))).shape
+    (4, 2)
+    """
+
+    def __init__(
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        *,
+        dtype: npt.DTypeLike | None = None,
+        generator: np.random.Generator | None = None,
+    ) -> None:
+        super().__init__()
+        for name, size in (("in_features", in_features), ("out_features", out_features)):
+            if not isinstance(size, (int, np.integer)) or size < 0:
+                raise ValueError(f"Linear: {name} must be a non-negative int, got {size!r}")
+        self.in_features = int(in_features)
+        self.out_features = int(out_features)
+        dtype = np.float64 if dtype is None else dtype
+        self.weight = Parameter(np.empty((out_features, in_features)), dtype=dtype)
+        self.bias = Parameter(np.empty(out_features), dtype=dtype) if bias else None
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
+        if self.bias is not None:
+            bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound, generator)
+
+    def forward(self, x: Value | npt.NDArray[Any]) -> Value:
+        """``x @ W.T + b`` for ``x`` of shape ``(..., in_features)``."""
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            # matmul's own message would show Wᵀ's shape, which the caller never wrote.
+            raise ValueError(
+                f"Linear(in_features={self.in_features}): the input's last axis must have "
+                f"size {self.in_features}, got an input of shape {x.shape}"
+            )
+        y = x @ self.weight.T
+        return y if self.bias is None else y + self.bias
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class Identity(Module):
+    """Return the input unchanged: a placeholder where a layer is optional.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> x = np.ones(3)
+    >>> Identity()(x) is x
+    True
+    """
+
+    def forward(self, x: Any) -> Any:
+        """``x`` itself."""
+        return x

@@ -1,0 +1,242 @@
+"""Losses: values against numpy formulas, gradients (gradcheck), stability, and every error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+
+import nn
+from nn import functional as F  # noqa: N812  (PyTorch's conventional name)
+from tensorgrad import Value, gradcheck
+
+REDUCTIONS = ["mean", "sum", "none"]
+
+
+def rng(seed: int = 0) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def reduce(per_element: Any, reduction: str) -> Any:
+    return {"mean": np.mean, "sum": np.sum, "none": np.asarray}[reduction](per_element)
+
+
+def log_softmax(z: Any) -> Any:
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+LOGITS = rng().standard_normal((5, 4))
+CLASSES = np.array([0, 3, 1, 1, 2])
+PROBS = rng(1).uniform(0.05, 0.95, (3, 4))
+BINARY = rng(2).uniform(0.0, 1.0, (3, 4))
+
+
+# -- regression losses -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize(
+    ("loss", "per_element"),
+    [(F.mse_loss, lambda d: d * d), (F.l1_loss, np.abs)],
+)
+def test_regression_losses(
+    loss: Callable[..., Value], per_element: Callable[[Any], Any], reduction: str
+) -> None:
+    x, y = rng().standard_normal((3, 4)), rng(1).standard_normal((3, 4))
+    got = loss(Value(x), y, reduction=reduction)
+    np.testing.assert_allclose(got.data, reduce(per_element(x - y), reduction), rtol=1e-14)
+    # with respect to the input, and to the target when it is a Value too
+    assert gradcheck(lambda a, b: loss(a, b, reduction=reduction), Value(x), Value(y))
+
+
+# -- cross-entropy and nll ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_values(reduction: str) -> None:
+    per_sample = -log_softmax(LOGITS)[np.arange(5), CLASSES]
+    got = F.cross_entropy(Value(LOGITS), CLASSES, reduction=reduction)
+    np.testing.assert_allclose(got.data, reduce(per_sample, reduction), rtol=1e-14)
+    assert gradcheck(lambda z: F.cross_entropy(z, CLASSES, reduction=reduction), Value(LOGITS))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("epsilon", [0.1, 1.0])
+def test_cross_entropy_label_smoothing(epsilon: float, reduction: str) -> None:
+    """The target is (1 - ε) one-hot + ε uniform: the loss is its cross-entropy."""
+    target = (1 - epsilon) * np.eye(4)[CLASSES] + epsilon / 4
+    per_sample = -(target * log_softmax(LOGITS)).sum(axis=1)
+    got = F.cross_entropy(Value(LOGITS), CLASSES, reduction, label_smoothing=epsilon)
+    np.testing.assert_allclose(got.data, reduce(per_sample, reduction), rtol=1e-13)
+    assert gradcheck(lambda z: F.cross_entropy(z, CLASSES, reduction, epsilon), Value(LOGITS))
+
+
+def test_cross_entropy_gradient_is_softmax_minus_one_hot() -> None:
+    z = Value(LOGITS)
+    F.cross_entropy(z, CLASSES).backward()
+    softmax = np.exp(log_softmax(LOGITS))
+    np.testing.assert_allclose(z.grad, (softmax - np.eye(4)[CLASSES]) / 5, rtol=1e-13)
+
+
+def test_cross_entropy_is_stable_for_huge_logits() -> None:
+    z = Value([[1000.0, -1000.0, 0.0], [-1000.0, 1000.0, 999.0], [1e3, 1e3, 1e3]])
+    loss = F.cross_entropy(z, np.array([1, 2, 0]), reduction="none")
+    np.testing.assert_allclose(
+        loss.data, [2000.0, np.log1p(np.exp(1.0)), np.log(3.0)], rtol=1e-14, atol=1e-12
+    )
+    loss.sum().backward()
+    assert np.isfinite(z.grad).all()
+    assert F.cross_entropy(Value([[1e3, 0.0]]), np.array([0])).item() == 0.0
+
+
+def test_cross_entropy_accepts_arrays_lists_and_unsigned_targets() -> None:
+    expected = F.cross_entropy(Value(LOGITS), CLASSES).item()
+    assert F.cross_entropy(LOGITS, CLASSES.tolist()).item() == expected
+    assert F.cross_entropy(Value(LOGITS), CLASSES.astype(np.uint8)).item() == expected
+    assert F.cross_entropy(LOGITS.astype(np.float32), CLASSES).dtype == np.float32
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss(reduction: str) -> None:
+    log_probs = log_softmax(LOGITS)
+    got = F.nll_loss(Value(log_probs), CLASSES, reduction)
+    np.testing.assert_allclose(got.data, reduce(-log_probs[np.arange(5), CLASSES], reduction))
+    assert gradcheck(lambda a: F.nll_loss(a, CLASSES, reduction), Value(log_probs))
+
+
+@pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
+def test_class_target_errors(loss: Callable[..., Value]) -> None:
+    name = loss.__name__
+    z = Value(LOGITS)
+    with pytest.raises(
+        TypeError,
+        match=rf"{name}: targets must be integer class indices, got an array of dtype float64",
+    ):
+        loss(z, CLASSES.astype(float))
+    with pytest.raises(TypeError, match=rf"{name}: .*got an array of dtype bool"):
+        loss(z, CLASSES > 1)
+    with pytest.raises(
+        TypeError,
+        match=rf"{name}: targets must be a numpy array of integer class indices, not a Value",
+    ):
+        loss(z, Value(CLASSES))
+    with pytest.raises(
+        ValueError,
+        match=rf"{name}: target class index 4 is out of range for 4 classes \(valid: 0 to 3\)",
+    ):
+        loss(z, np.array([0, 4, 1, 1, 2]))
+    with pytest.raises(ValueError, match=r"target class index -1 is out of range for 4 classes"):
+        loss(z, np.array([0, 1, -1, 1, 2]))
+    with pytest.raises(
+        ValueError, match=rf"{name}: input batch size 5 does not match target batch size 3"
+    ):
+        loss(z, np.array([0, 1, 2]))
+    with pytest.raises(
+        ValueError,
+        match=rf"{name}: targets must have shape \(N,\), one class index per row of the input, "
+        r"got target shape \(5, 1\) for input shape \(5, 4\)",
+    ):
+        loss(z, CLASSES.reshape(5, 1))
+    with pytest.raises(
+        ValueError, match=rf"{name}: input must have shape \(N, C\).* got shape \(4,\)"
+    ):
+        loss(Value(LOGITS[0]), np.array(1))
+
+
+def test_cross_entropy_of_an_empty_batch() -> None:
+    empty = Value(np.zeros((0, 3)))
+    assert np.isnan(F.cross_entropy(empty, np.zeros(0, int)).item())  # as PyTorch, no warning
+    assert F.cross_entropy(empty, np.zeros(0, int), reduction="sum").item() == 0.0
+
+
+def test_cross_entropy_setting_errors() -> None:
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got 1\.5"):
+        F.cross_entropy(Value(LOGITS), CLASSES, label_smoothing=1.5)
+    with pytest.raises(ValueError, match=r"reduction must be 'mean', 'sum' or 'none', got 'avg'"):
+        F.cross_entropy(Value(LOGITS), CLASSES, reduction="avg")
+
+
+# -- binary cross-entropy ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy_with_logits(reduction: str) -> None:
+    x = rng(3).standard_normal((3, 4)) * 3
+    p = 1 / (1 + np.exp(-x))
+    per_element = -(BINARY * np.log(p) + (1 - BINARY) * np.log(1 - p))
+    got = F.binary_cross_entropy_with_logits(Value(x), BINARY, reduction)
+    np.testing.assert_allclose(got.data, reduce(per_element, reduction), rtol=1e-12)
+    fn = F.binary_cross_entropy_with_logits
+    assert gradcheck(lambda a, b: fn(a, b, reduction), Value(x), Value(BINARY))
+
+
+def test_binary_cross_entropy_with_logits_is_stable_and_exact_at_zero() -> None:
+    x = Value([1000.0, -1000.0, 0.0, 40.0])
+    y = np.array([0.0, 0.0, 1.0, 1.0])
+    loss = F.binary_cross_entropy_with_logits(x, y, reduction="none")
+    np.testing.assert_allclose(loss.data, [1000.0, 0.0, np.log(2.0), 0.0], atol=1e-15)
+    loss.sum().backward()
+    np.testing.assert_allclose(x.grad, [1.0, 0.0, -0.5, 0.0], atol=1e-15)  # σ(x) - y
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_binary_cross_entropy(reduction: str) -> None:
+    per_element = -(BINARY * np.log(PROBS) + (1 - BINARY) * np.log(1 - PROBS))
+    got = F.binary_cross_entropy(Value(PROBS), BINARY, reduction)
+    np.testing.assert_allclose(got.data, reduce(per_element, reduction), rtol=1e-14)
+    fn = F.binary_cross_entropy
+    assert gradcheck(lambda a, b: fn(a, b, reduction), Value(PROBS), Value(BINARY))
+
+
+def test_binary_cross_entropy_clamps_the_log_at_minus_100() -> None:
+    loss = F.binary_cross_entropy(Value([0.0, 1.0, 1.0]), np.array([1.0, 0.0, 1.0]), "none")
+    np.testing.assert_allclose(loss.data, [100.0, 100.0, 0.0])
+
+
+def test_binary_cross_entropy_errors() -> None:
+    with pytest.raises(
+        ValueError, match=r"input must be probabilities in \[0, 1\], got values from -0\.5 to 2\.0"
+    ):
+        F.binary_cross_entropy(Value([-0.5, 2.0]), np.array([1.0, 0.0]))
+    for fn in (F.binary_cross_entropy, F.binary_cross_entropy_with_logits, F.mse_loss, F.l1_loss):
+        with pytest.raises(
+            ValueError, match=rf"{fn.__name__}: input shape \(4, 1\) and target shape \(4,\) differ"
+        ):
+            fn(Value(np.full((4, 1), 0.5)), np.ones(4))
+
+
+# -- the modules and the top-level names ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("module", "function", "args"),
+    [
+        (nn.MSELoss, F.mse_loss, (PROBS, BINARY)),
+        (nn.L1Loss, F.l1_loss, (PROBS, BINARY)),
+        (nn.CrossEntropyLoss, F.cross_entropy, (LOGITS, CLASSES)),
+        (nn.NLLLoss, F.nll_loss, (log_softmax(LOGITS), CLASSES)),
+        (nn.BCEWithLogitsLoss, F.binary_cross_entropy_with_logits, (LOGITS[:3], BINARY[:, :4])),
+        (nn.BCELoss, F.binary_cross_entropy, (PROBS, BINARY)),
+    ],
+)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_loss_modules_call_their_function(
+    module: type[nn.Module], function: Callable[..., Value], args: tuple[Any, Any], reduction: str
+) -> None:
+    x, y = args
+    got = module(reduction=reduction)(Value(x), y)
+    np.testing.assert_array_equal(got.data, function(Value(x), y, reduction=reduction).data)
+    assert getattr(nn, function.__name__) is function
+    assert f"reduction='{reduction}'" in repr(module(reduction=reduction))
+
+
+def test_loss_module_checks_the_reduction_when_made() -> None:
+    with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none', got 'max'"):
+        nn.MSELoss(reduction="max")
+    loss = nn.CrossEntropyLoss(label_smoothing=0.2)
+    assert (
+        loss(Value(LOGITS), CLASSES).item() == F.cross_entropy(LOGITS, CLASSES, "mean", 0.2).item()
+    )

@@ -1,0 +1,139 @@
+"""Learning-rate schedulers against PyTorch's own sequences, and their errors.
+
+The sequences were computed ONCE with PyTorch 2.13.0 by the ``lrs`` function of the
+script in ``test_optim.py``'s docstring, whose lines are::
+
+    def lrs(make, epochs=10):
+        a, b = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
+        opt = torch.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=1.0)
+        scheduler = make(opt)
+        out = [scheduler.get_last_lr()]
+        for _ in range(epochs):
+            opt.step()
+            scheduler.step()
+            out.append(scheduler.get_last_lr())
+        return out
+    S = torch.optim.lr_scheduler
+    print("StepLR", lrs(lambda o: S.StepLR(o, step_size=3, gamma=0.5)))
+    print("Cosine", lrs(lambda o: S.CosineAnnealingLR(o, T_max=4, eta_min=0.01)))
+    print("Lambda", lrs(lambda o: S.LambdaLR(o, [lambda e: 0.9**e, lambda e: 1 / (e + 1)])))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+import nn
+from nn.optim.lr_scheduler import CosineAnnealingLR, LambdaLR, LRScheduler, StepLR
+
+STEP_LR = [
+    [1.0, 0.5],
+    [1.0, 0.5],
+    [1.0, 0.5],
+    [0.5, 0.25],
+    [0.5, 0.25],
+    [0.5, 0.25],
+    [0.25, 0.125],
+    [0.25, 0.125],
+    [0.25, 0.125],
+    [0.125, 0.0625],
+    [0.125, 0.0625],
+]
+COSINE = [
+    [1.0, 0.5],
+    [0.855017856687341, 0.4282411613907041],
+    [0.505, 0.255],
+    [0.15498214331265903, 0.08175883860929586],
+    [0.01, 0.01],
+    [0.15498214331265897, 0.08175883860929584],
+    [0.5050000000000001, 0.255],
+    [0.8550178566873414, 0.42824116139070423],
+    [1.0000000000000004, 0.5000000000000001],
+    [0.8550178566873415, 0.4282411613907043],
+    [0.5050000000000003, 0.2550000000000001],
+]
+LAMBDA = [
+    [1.0, 0.5],
+    [0.9, 0.25],
+    [0.81, 0.16666666666666666],
+    [0.7290000000000001, 0.125],
+    [0.6561, 0.1],
+    [0.5904900000000001, 0.08333333333333333],
+    [0.531441, 0.07142857142857142],
+    [0.4782969000000001, 0.0625],
+    [0.4304672100000001, 0.05555555555555555],
+    [0.3874204890000001, 0.05],
+    [0.3486784401000001, 0.045454545454545456],
+]
+
+
+def lrs(make: Callable[[nn.optim.Optimizer], LRScheduler], epochs: int = 10) -> list[list[float]]:
+    a, b = nn.Parameter([0.0]), nn.Parameter([0.0])
+    opt = nn.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=1.0)
+    scheduler = make(opt)
+    out = [scheduler.get_last_lr()]
+    for _ in range(epochs):
+        opt.step()
+        scheduler.step()
+        out.append(scheduler.get_last_lr())
+        assert [group["lr"] for group in opt.param_groups] == out[-1]
+    return out
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda o: StepLR(o, step_size=3, gamma=0.5), STEP_LR),
+        (lambda o: CosineAnnealingLR(o, T_max=4, eta_min=0.01), COSINE),  # past T_max too
+        (lambda o: LambdaLR(o, [lambda e: 0.9**e, lambda e: 1 / (e + 1)]), LAMBDA),
+    ],
+)
+def test_schedule_matches_pytorch(
+    make: Callable[[nn.optim.Optimizer], LRScheduler], expected: list[list[float]]
+) -> None:
+    np.testing.assert_allclose(lrs(make), expected, rtol=1e-14, atol=0.0)
+
+
+def test_cosine_follows_its_closed_form() -> None:
+    lr0, eta_min, period = 1.0, 0.01, 4
+    closed = [eta_min + (lr0 - eta_min) * (1 + np.cos(np.pi * t / period)) / 2 for t in range(9)]
+    got = [row[0] for row in lrs(lambda o: CosineAnnealingLR(o, period, eta_min), epochs=8)]
+    np.testing.assert_allclose(got, closed, rtol=1e-12)
+
+
+def test_one_lambda_serves_every_group_and_state_dict_round_trips() -> None:
+    a, b = nn.Parameter([0.0]), nn.Parameter([0.0])
+    opt = nn.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=1.0)
+    scheduler = LambdaLR(opt, lambda epoch: 0.5**epoch)
+    scheduler.step()
+    assert scheduler.get_last_lr() == [0.5, 0.25]
+    saved = scheduler.state_dict()
+    assert saved["last_epoch"] == 1
+    assert saved["base_lrs"] == [1.0, 0.5]
+    assert "optimizer" not in saved
+    assert "lr_lambdas" not in saved
+    other = LambdaLR(opt, lambda epoch: 0.5**epoch)
+    other.load_state_dict(saved)
+    other.step()
+    assert other.get_last_lr() == [0.25, 0.125]
+
+
+def test_scheduler_errors() -> None:
+    opt = nn.SGD([nn.Parameter([0.0])], lr=1.0)
+    with pytest.raises(ValueError, match="StepLR: step_size must be a positive int, got 0"):
+        StepLR(opt, step_size=0)
+    with pytest.raises(
+        ValueError, match=r"CosineAnnealingLR: T_max must be a positive int, got 2\.5"
+    ):
+        CosineAnnealingLR(opt, T_max=2.5)  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"LambdaLR: expected 1 lr_lambdas \(one per parameter group\), got 2"
+    ):
+        LambdaLR(opt, [lambda e: 1.0, lambda e: 1.0])
+    with pytest.raises(TypeError, match="StepLR: expected an Optimizer"):
+        StepLR("sgd", step_size=1)  # type: ignore[arg-type]
+    with pytest.raises(NotImplementedError, match="LRScheduler does not define _next_lrs"):
+        LRScheduler(opt)
