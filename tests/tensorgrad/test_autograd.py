@@ -11,6 +11,7 @@ import pytest
 
 import tensorgrad as tg
 from tensorgrad import Value, grad, no_grad
+from tensorgrad.tensor import _record
 
 # -- seeding ----------------------------------------------------------------------------------
 
@@ -136,6 +137,29 @@ def test_gradients_are_writable_arrays() -> None:
     assert y.grad.shape == ()
 
 
+def test_retained_backward_twice_through_a_mean_of_intermediates() -> None:
+    # mean's backward broadcasts a numpy scalar: a read-only array that h must not own.
+    x = Value([1.0, 3.0])
+    h = x * 1.0
+    loss = h.mean()
+    loss.backward(retain_graph=True)
+    loss.backward()
+    np.testing.assert_array_equal(h.grad, [1.0, 1.0])
+    np.testing.assert_array_equal(x.grad, [1.0, 1.0])
+
+
+def test_an_owned_gradient_accumulates_in_place_without_touching_others() -> None:
+    w = Value([[1.0, 2.0]])
+    x = np.array([[3.0], [4.0]])
+    for _ in range(2):
+        (x @ w).sum().backward()
+    np.testing.assert_array_equal(w.grad, [[14.0, 14.0]])
+    first = w.grad
+    (x @ w).sum().backward()
+    assert w.grad is first  # added in place: the array belongs to w alone
+    np.testing.assert_array_equal(first, [[21.0, 21.0]])
+
+
 # -- the graph walk and its freeing -----------------------------------------------------------
 
 
@@ -157,6 +181,26 @@ def test_graph_is_freed_after_backward() -> None:
     y.backward()
     gc.collect()
     assert ref() is None
+    np.testing.assert_allclose(x.grad, 2 * np.exp([1.0, 2.0]))
+
+
+def test_intermediates_die_during_the_walk() -> None:
+    # Without retain_graph a node lets go of its operands once its backward ran, so an
+    # intermediate that only the graph holds is freed before the walk reaches the leaves.
+    alive_at_the_leaf_end: list[bool] = []
+
+    def identity_backward(g: object, out: object, args: tuple[object, ...], i: int) -> object:
+        alive_at_the_leaf_end.append(ref() is not None)
+        return g
+
+    x = Value([1.0, 2.0])
+    a = _record(x.data.copy(), "identity", identity_backward, (x,), (x.data,))
+    h = a.exp()
+    ref = weakref.ref(h)
+    y = (h * 2).sum()
+    del a, h
+    y.backward()
+    assert alive_at_the_leaf_end == [False]
     np.testing.assert_allclose(x.grad, 2 * np.exp([1.0, 2.0]))
 
 

@@ -8,7 +8,7 @@ import pytest
 import tensorgrad as tg
 from tensorgrad import GradcheckError, Value, gradcheck
 from tensorgrad.broadcast import broadcast_to, unbroadcast
-from tensorgrad.tensor import _binary, _mul_backward
+from tensorgrad.tensor import _binary
 
 # -- gradcheck --------------------------------------------------------------------------------
 
@@ -21,7 +21,7 @@ def test_gradcheck_passes_for_a_correct_gradient() -> None:
 def test_gradcheck_names_input_index_and_values_of_the_worst_mismatch() -> None:
     def wrong_mul(a: Value, b: Value) -> Value:
         def backward(g: object, out: object, args: tuple[object, ...], i: int) -> object:
-            grad = _mul_backward(g, out, args, i)
+            grad = Value._mul_backward(g, out, args, i)
             return grad * 2 if i == 1 else grad  # type: ignore[operator]
 
         return _binary("mul", np.multiply, backward, a, b)

@@ -2,16 +2,17 @@
 
 The graph is the set of Values linked by ``_prev``. :func:`backward` and :func:`grad` both
 
-1. order the nodes so that each comes before every node it was made from (Kahn's
-   algorithm with an explicit stack: no recursion, so a chain of a million nodes works);
-2. give each output its seed gradient (1 for a one-element output) and go through the
-   order, asking each node's backward function for the gradient of each operand and
-   adding it to that operand's total;
-3. free the graph, unless ``retain_graph`` is true, so that the arrays the backward
-   functions kept die as soon as the user lets go of the output.
+1. count, for every node, how many nodes of the graph use it (an explicit stack: no
+   recursion, so a chain of a million nodes works);
+2. give each output its seed gradient (1 for a one-element output), then visit the nodes
+   in Kahn's order: a node's total gradient is complete once all its users have passed
+   their share on, and the node then asks its backward function for the gradient of each
+   operand and adds it to that operand's total;
+3. free each node's part of the graph right after its visit, unless ``retain_graph`` is
+   true, so that arrays only the graph held die during the walk, not after it.
 
-:func:`backward` then adds every total to the node's ``.grad``; :func:`grad` returns the
-totals for the inputs asked for and leaves ``.grad`` alone.
+:func:`backward` adds each node's total to its ``.grad``; :func:`grad` returns the totals
+for the inputs asked for and leaves ``.grad`` alone.
 
 With ``create_graph=True`` the walk hands Values instead of arrays to the backward
 functions and turns grad mode on, so the gradients come out as Values with a graph of
@@ -55,8 +56,7 @@ def backward(
     _check_requires_grad(output, "backward", "the output")
     seed = _seed(output, grad, create_graph, "backward")
     keep = create_graph if retain_graph is None else retain_graph
-    totals = _walk((output,), (seed,), keep, create_graph)
-    _store(totals)
+    _walk((output,), (seed,), keep, create_graph)
 
 
 def grad(
@@ -133,10 +133,11 @@ def grad(
         _seed(out, given, create_graph, "grad") for out, given in zip(outputs, seeds_given)
     )
     keep = create_graph if retain_graph is None else retain_graph
-    totals = _walk(outputs, seeds, keep, create_graph)
+    totals: dict[Value, Any] = dict.fromkeys(inputs)
+    _walk(outputs, seeds, keep, create_graph, totals)
     results = []
     for k, x in enumerate(inputs):
-        total = totals.get(x)
+        total = totals[x]
         if total is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -155,49 +156,83 @@ def grad(
 
 
 def _walk(
-    outputs: Sequence[Value], seeds: Sequence[Any], retain_graph: bool, create_graph: bool
-) -> dict[Value, Any]:
-    """Backpropagate ``seeds`` from ``outputs``; return every node's total gradient."""
-    order = _topological_order(outputs)
+    outputs: Sequence[Value],
+    seeds: Sequence[Any],
+    retain_graph: bool,
+    create_graph: bool,
+    wanted: dict[Value, Any] | None = None,
+) -> None:
+    """Backpropagate ``seeds`` from ``outputs``, handing each node its total gradient.
+
+    A node's total is final once every node that uses it has passed its share on, so the
+    nodes are visited in that order (Kahn's algorithm: ``users`` counts, for every node,
+    the users that have not yet been visited). Each total then goes to the node's
+    ``.grad``, or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists.
+
+    The walk keeps no node longer than it needs: a visited node's total is handed over,
+    and without ``retain_graph`` its links and saved arrays are dropped at once, so that
+    the forward arrays die during the walk (when the caller holds no reference to them)
+    instead of all at its end. That keeps the memory a step uses close to what a
+    hand-written backward pass uses.
+    """
+    users = _count_users(outputs)
     totals: dict[Value, Any] = {}
     for output, seed in zip(outputs, seeds):
         totals[output] = totals[output] + seed if output in totals else seed
+    ready = [output for output in totals if users[output] == 0]
+    borrowed: set[Value] = set()  # nodes whose total is another node's gradient (or a view)
     check = _modes.anomaly
     recording = _modes.grad_enabled
     _modes.grad_enabled = create_graph  # the formulas build a graph only if asked to
     out: Any  # the node, or its data
     try:
-        for node in order:
-            g = totals[node]
-            if create_graph:
-                out, args = node, _args_as_values(node)
-            else:
-                out, args = node.data, node._args
+        while ready:
+            node = ready.pop()
+            g = totals.pop(node)
+            shared = node in borrowed
             backward = node._backward
-            for i, operand in enumerate(node._prev):
-                if operand is None:  # a constant: no gradient to compute
-                    continue
-                grad = backward(g, out, args, i)  # type: ignore[misc]  # interior nodes have one
-                if check:
-                    _check_finite(grad, node, operand, i)
-                totals[operand] = totals[operand] + grad if operand in totals else grad
+            if backward is not None:  # an interior node: pass the gradient on
+                if create_graph:
+                    out, args = node, _args_as_values(node)
+                else:
+                    out, args = node.data, node._args
+                for i, operand in enumerate(node._prev):
+                    if operand is None:  # a constant: no gradient to compute
+                        continue
+                    grad = backward(g, out, args, i)
+                    if check:
+                        _check_finite(grad, node, operand, i)
+                    if operand in totals:
+                        totals[operand] = totals[operand] + grad
+                        borrowed.discard(operand)
+                    else:
+                        totals[operand] = grad
+                        if not create_graph and _same_memory(grad, g):
+                            borrowed.add(operand)  # passed on unchanged, or as a view
+                            shared = True
+                    remaining = users[operand] - 1
+                    if remaining:
+                        users[operand] = remaining
+                    else:
+                        del users[operand]
+                        ready.append(operand)
+                if not retain_graph:
+                    node._prev = ()
+                    node._args = ()
+                    node._backward = _freed
+            if wanted is None:
+                _store(node, g.data if create_graph else g, shared or create_graph)
+            elif node in wanted:
+                wanted[node] = g
     finally:
         _modes.grad_enabled = recording
-    if not retain_graph:
-        for node in order:
-            node._prev = ()
-            node._args = ()
-            node._backward = _freed
-    return totals
 
 
-def _topological_order(outputs: Sequence[Value]) -> list[Value]:
-    """The interior (non-leaf) nodes under ``outputs``, each before every node it uses.
+def _count_users(outputs: Sequence[Value]) -> dict[Value, int]:
+    """For every node under ``outputs``, how many of its users lie in the graph.
 
-    Kahn's algorithm with explicit stacks: first count, for every node, how many of its
-    users lie in the graph; then hand out nodes starting at the outputs, releasing a node
-    once its last user has been handed out. Leaves have nothing to propagate, so they are
-    counted but not listed.
+    An explicit stack, not recursion, so a chain of a million nodes works. Refuses a
+    graph that an earlier backward freed.
     """
     users: dict[Value, int] = dict.fromkeys(outputs, 0)
     stack = list(users)
@@ -217,24 +252,12 @@ def _topological_order(outputs: Sequence[Value]) -> list[Value]:
             else:
                 users[child] = 1
                 stack.append(child)
-    order: list[Value] = []
-    ready = [out for out, count in users.items() if count == 0 and out._backward is not None]
-    while ready:
-        node = ready.pop()
-        order.append(node)
-        for child in node._prev:
-            if child is None:
-                continue
-            remaining = users[child] - 1
-            users[child] = remaining
-            if remaining == 0 and child._backward is not None:
-                ready.append(child)
-    return order
+    return users
 
 
 def _freed(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
     """The backward of a node whose graph was freed; the walk stops before calling it."""
-    raise AssertionError("unreachable: _topological_order rejects freed nodes")
+    raise AssertionError("unreachable: _count_users rejects freed nodes")
 
 
 def _args_as_values(node: Value) -> tuple[Any, ...]:
@@ -263,7 +286,7 @@ def _seed(output: Value, given: Any, create_graph: bool, caller: str) -> Any:
                 f"{caller}: grad can be implicitly created only for scalar outputs; this "
                 f"output has shape {output.shape}, so pass a gradient of that shape"
             )
-        seed = np.ones_like(output.data)
+        seed = np.ones(output.shape, output.dtype)
     else:
         try:
             seed = np.array(_plain(given), dtype=output.dtype)  # a copy the walk may own
@@ -281,39 +304,34 @@ def _seed(output: Value, given: Any, create_graph: bool, caller: str) -> Any:
     return Value(seed, requires_grad=False) if create_graph else seed
 
 
-def _store(totals: dict[Value, Any]) -> None:
-    """Add each node's total gradient of this pass to its ``.grad``.
+def _store(node: Value, total: Any, shared: bool) -> None:
+    """Add ``total``, the node's gradient array from this pass, to its ``.grad``.
 
-    Arrays are stored without a copy. But the walk may hand one array to several nodes
-    (``a + b`` passes its gradient unchanged to both) or a view of it to another
-    (``reshape``), so an array whose memory another node's gradient also uses is marked
-    shared, as is a read-only one: ``Value.grad`` copies it on first read, and the next
-    backward adds to it out of place. So ``x.grad *= 2`` changes x's gradient only.
+    The array is stored without a copy. When it is also another node's gradient
+    (``a + b`` hands its gradient unchanged to both operands, ``reshape`` a view of it),
+    it is marked shared: ``Value.grad`` copies it on first read, and the next backward
+    adds to it out of place, so that ``x.grad *= 2`` changes x's gradient only.
+    Otherwise the node owns it, and later passes add to it in place.
     """
-    first_user: dict[int, Value] = {}  # memory block -> first node whose gradient uses it
-    for node, total in totals.items():
-        array = total.data if isinstance(total, Value) else total
-        if type(array) is not np.ndarray:
-            array = np.asarray(array)  # full reductions give numpy scalars
-        memory = _memory(array)
-        first = first_user.setdefault(id(memory), node)
-        shared = first is not node or not array.flags.writeable or isinstance(total, Value)
-        if first is not node and first._grad is not None and _memory(first._grad) is memory:
-            first._grad_shared = True
-        current = node._grad
-        if current is None:
-            node._grad = array
-            node._grad_shared = shared
-        elif node._grad_shared:
-            node._grad = current + array
-            node._grad_shared = False
-        else:
-            current += array
+    current = node._grad
+    if current is None:
+        if type(total) is not np.ndarray:
+            total = np.asarray(total)  # full reductions give numpy scalars
+        node._grad = total
+        node._grad_shared = shared or not total.flags.writeable  # a broadcast view, say
+    elif node._grad_shared:
+        node._grad = current + total
+        node._grad_shared = False
+    else:
+        current += total
 
 
-def _memory(array: npt.NDArray[Any]) -> object:
-    """The array that owns ``array``'s memory (numpy points every view at it)."""
-    return array if array.base is None else array.base
+def _same_memory(a: Any, b: Any) -> bool:
+    """Whether two arrays are one, or views of one (numpy points every view at the owner)."""
+    if a is b:
+        return True
+    a_base, b_base = a.base, b.base
+    return (a if a_base is None else a_base) is (b if b_base is None else b_base)
 
 
 def _check_requires_grad(value: Value, caller: str, what: str) -> None:

@@ -56,13 +56,14 @@ def unbroadcast(grad: Any, operand: Any) -> Any:
     shape = operand.shape
     if grad.shape != shape:
         lead = grad.ndim - len(shape)
-        axes = (
-            *range(lead),
-            *(lead + k for k, n in enumerate(shape) if n == 1 and grad.shape[lead + k] != 1),
-        )
-        grad = grad.sum(axis=axes)
-        if grad.shape != shape:  # the size-1 axes that were summed away come back
-            grad = grad.reshape(shape)
+        if grad.shape[lead:] == shape:  # only leading axes were added, as for a bias
+            grad = grad.sum(axis=0 if lead == 1 else tuple(range(lead)))
+        else:
+            axes = (
+                *range(lead),
+                *(lead + k for k, n in enumerate(shape) if n == 1 and grad.shape[lead + k] != 1),
+            )
+            grad = grad.sum(axis=axes).reshape(shape)  # the summed size-1 axes come back
     if grad.dtype != operand.dtype:
         grad = grad.astype(operand.dtype)
     return grad

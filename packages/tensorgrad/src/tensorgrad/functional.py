@@ -33,6 +33,14 @@ def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) 
     return _record(data, "logsumexp", _logsumexp_backward, (x,), (x.data, axes, keepdims))
 
 
+def _logsumexp_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    x, axes, keepdims = args
+    if not keepdims:
+        kept = _kept_shape(x.shape, axes)
+        g, out = g.reshape(kept), out.reshape(kept)
+    return g * _exp(x - out)  # d logsumexp(x) / dx = softmax(x) = exp(x - logsumexp(x))
+
+
 def log_softmax(x: Value, axis: int = -1) -> Value:
     """``log(softmax(x, axis))``, computed as ``x - logsumexp(x)`` without overflow.
 
@@ -41,9 +49,15 @@ def log_softmax(x: Value, axis: int = -1) -> Value:
     >>> log_softmax(Value([0.0, 1000.0, -1000.0])).data
     array([-1000.,     0., -2000.])
     """
-    axes = _axes(axis, x.ndim, "log_softmax")
-    data = x.data - _logsumexp(x.data, axes)
-    return _record(data, "log_softmax", _log_softmax_backward, (x,), (x.data, axes))
+    (axis,) = _axes(axis, x.ndim, "log_softmax")
+    shifted = x.data - _max(x.data, axis)
+    shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))  # now the result
+    return _record(shifted, "log_softmax", _log_softmax_backward, (x,), (x.data, axis))
+
+
+def _log_softmax_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    axis = args[1]
+    return g - _exp(out) * g.sum(axis=axis, keepdims=True)
 
 
 def softmax(x: Value, axis: int = -1) -> Value:
@@ -55,43 +69,28 @@ def softmax(x: Value, axis: int = -1) -> Value:
     array([[0.5, 0.5],
            [1. , 0. ]])
     """
-    axes = _axes(axis, x.ndim, "softmax")
-    shifted = np.exp(x.data - _max(x.data, axes))
-    data = shifted / shifted.sum(axis=axes, keepdims=True)
-    return _record(data, "softmax", _softmax_backward, (x,), (x.data, axes))
-
-
-# -- backward functions: (g, out, args, i), as in tensorgrad.tensor -----------------------------
-
-
-def _logsumexp_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    x, axes, keepdims = args
-    if not keepdims:
-        kept = _kept_shape(x.shape, axes)
-        g, out = g.reshape(kept), out.reshape(kept)
-    return g * _exp(x - out)  # d logsumexp(x) / dx = softmax(x) = exp(x - logsumexp(x))
-
-
-def _log_softmax_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    axes = args[1]
-    return g - _exp(out) * g.sum(axis=axes, keepdims=True)
+    (axis,) = _axes(axis, x.ndim, "softmax")
+    e = np.exp(x.data - _max(x.data, axis))
+    e /= e.sum(axis=axis, keepdims=True)  # now the result
+    return _record(e, "softmax", _softmax_backward, (x,), (x.data, axis))
 
 
 def _softmax_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    axes = args[1]
-    return out * (g - (g * out).sum(axis=axes, keepdims=True))
+    axis = args[1]
+    return out * (g - (g * out).sum(axis=axis, keepdims=True))
 
 
 # -- helpers ------------------------------------------------------------------------------------
 
 
-def _max(x: Array, axes: tuple[int, ...]) -> Array:
+def _max(x: Array, axes: int | tuple[int, ...]) -> Array:
     """The maximum over ``axes`` (kept), or 0 where it is infinite, to shift by safely."""
-    if x.size == 0:
-        return np.zeros(_kept_shape(x.shape, axes), dtype=x.dtype)
+    if x.size == 0:  # nothing to shift by: an empty sum is 0, in the kept shape
+        result: Array = x.sum(axis=axes, keepdims=True)
+        return result
     m = x.max(axis=axes, keepdims=True)
     # A row of -inf (or one +inf) would give inf - inf = NaN; such rows need no shift.
-    return np.where(np.isfinite(m), m, 0)
+    return m if np.isfinite(m).all() else np.where(np.isfinite(m), m, 0)
 
 
 def _logsumexp(x: Array, axes: tuple[int, ...]) -> Array:

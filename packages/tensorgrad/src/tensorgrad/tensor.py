@@ -1,13 +1,14 @@
 """The tensor autograd engine: :class:`Value`, its operations, and their gradients.
 
-A :class:`Value` wraps a numpy array. Every operation comes as a pair:
+A :class:`Value` wraps a numpy array. Every operation comes as a pair, side by side:
 
 * a *forward* method (or function) computes the result with numpy and records on it
   what the gradient will need: the operands that take part in the graph (``_prev``),
   the operands' arrays followed by any parameter such as an axis (``_args``), and the
   operation's backward function (``_backward``);
-* a *backward* function, named ``_<op>_backward`` and listed in the second half of this
-  file in the same order, returns the gradient of one operand.
+* right below it, its *backward* function ``_<op>_backward`` returns the gradient of one
+  operand: a ``@staticmethod`` of :class:`Value` (``Value._mul_backward``) for a method,
+  a module-level function for a function such as :func:`where`.
 
 Every backward function has the signature ``(g, out, args, i)``: ``g`` is the gradient of
 the result, ``out`` the result, ``args`` what the forward recorded, and ``i`` which operand's
@@ -23,15 +24,18 @@ arrays and Values both support (arithmetic, ``@``, comparisons, indexing, ``.sum
 * with ``create_graph=True`` it passes the Values themselves: the same formula then
   builds a graph of its own, and the gradient can be differentiated again.
 
-Why the engine looks the way it does:
+Why the engine looks the way it does (a training step costs little more than the same
+step written by hand in numpy):
 
 * ``__slots__``: a node is a small fixed record, cheap to build.
-* One plain module-level backward function per operation, shared by all its nodes,
-  instead of a closure per node.
+* One plain backward function per operation, shared by all its nodes, instead of a
+  closure per node.
 * Numbers and numpy arrays mixed into an expression are constants: they are stored as
   they are, never wrapped, and get no gradient.
 * :func:`~tensorgrad.broadcast.unbroadcast` returns its input untouched when no
   broadcasting happened, which is the common case.
+* Operations that are one formula get one node: ``mean`` is not ``sum`` then ``/``, and
+  ``log_softmax`` is not ``exp``, ``sum``, ``log`` and ``-``.
 """
 
 from __future__ import annotations
@@ -308,7 +312,13 @@ class Value:
         Value(data=[1.5], grad=[0.], dtype=float32)
         """
         target = _float_dtype(dtype)
-        return _record(self.data.astype(target), "astype", _astype_backward, (self,), (self.data,))
+        return _record(
+            self.data.astype(target), "astype", Value._astype_backward, (self,), (self.data,)
+        )
+
+    @staticmethod
+    def _astype_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g.astype(args[0].dtype)
 
     def zero_grad(self) -> None:
         """Reset the gradient to zeros (it is freed, and reads as zeros until backward).
@@ -401,37 +411,67 @@ class Value:
     # d(a**b) = b a**(b-1) da + a**b log(a) db,  d(-a) = -da
 
     def __add__(self, other: Operand) -> Value:
-        return _binary("add", np.add, _add_backward, self, other)
+        return _binary("add", np.add, Value._add_backward, self, other)
 
     def __radd__(self, other: Operand) -> Value:
-        return _binary("add", np.add, _add_backward, other, self)
+        return _binary("add", np.add, Value._add_backward, other, self)
+
+    @staticmethod
+    def _add_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return unbroadcast(g, args[i])
 
     def __sub__(self, other: Operand) -> Value:
-        return _binary("sub", np.subtract, _sub_backward, self, other)
+        return _binary("sub", np.subtract, Value._sub_backward, self, other)
 
     def __rsub__(self, other: Operand) -> Value:
-        return _binary("sub", np.subtract, _sub_backward, other, self)
+        return _binary("sub", np.subtract, Value._sub_backward, other, self)
+
+    @staticmethod
+    def _sub_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return unbroadcast(g if i == 0 else -g, args[i])
 
     def __mul__(self, other: Operand) -> Value:
-        return _binary("mul", np.multiply, _mul_backward, self, other)
+        return _binary("mul", np.multiply, Value._mul_backward, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
-        return _binary("mul", np.multiply, _mul_backward, other, self)
+        return _binary("mul", np.multiply, Value._mul_backward, other, self)
+
+    @staticmethod
+    def _mul_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        a, b = args
+        return unbroadcast(g * b, a) if i == 0 else unbroadcast(g * a, b)
 
     def __truediv__(self, other: Operand) -> Value:
-        return _binary("div", np.true_divide, _div_backward, self, other)
+        return _binary("div", np.true_divide, Value._div_backward, self, other)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _binary("div", np.true_divide, _div_backward, other, self)
+        return _binary("div", np.true_divide, Value._div_backward, other, self)
+
+    @staticmethod
+    def _div_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        a, b = args
+        # d(a/b)/db = -a/b² = -out/b
+        return unbroadcast(g / b, a) if i == 0 else unbroadcast(-g * out / b, b)
 
     def __pow__(self, other: Operand) -> Value:
-        return _binary("pow", np.power, _pow_backward, self, other)
+        return _binary("pow", np.power, Value._pow_backward, self, other)
 
     def __rpow__(self, other: Operand) -> Value:
-        return _binary("pow", np.power, _pow_backward, other, self)
+        return _binary("pow", np.power, Value._pow_backward, other, self)
+
+    @staticmethod
+    def _pow_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        a, b = args
+        if i == 0:
+            return unbroadcast(g * b * a ** (b - 1), a)
+        return unbroadcast(g * out * _log(a), b)
 
     def __neg__(self) -> Value:
-        return _record(np.negative(self.data), "neg", _neg_backward, (self,), (self.data,))
+        return _record(np.negative(self.data), "neg", Value._neg_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _neg_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return -g
 
     def __abs__(self) -> Value:
         return self.abs()
@@ -439,10 +479,52 @@ class Value:
     # -- matrix product -----------------------------------------------------------------
 
     def __matmul__(self, other: Operand) -> Value:
-        return _matmul(self, other)
+        return Value._matmul(self, other)
 
     def __rmatmul__(self, other: Operand) -> Value:
-        return _matmul(other, self)
+        return Value._matmul(other, self)
+
+    @staticmethod
+    def _matmul(a: Operand, b: Operand) -> Value:
+        a_data, b_data = _data(a), _data(b)
+        if a_data is NotImplemented or b_data is NotImplemented:
+            return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other operand
+        a_shape, b_shape = getattr(a_data, "shape", ()), getattr(b_data, "shape", ())
+        if not a_shape or not b_shape:
+            raise ValueError(f"matmul: {a_shape} @ {b_shape}: a 0-d operand has no matrix axes")
+        inner_b = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
+        if a_shape[-1] != inner_b:
+            raise ValueError(
+                f"matmul: {a_shape} @ {b_shape}: inner dimensions {a_shape[-1]} and "
+                f"{inner_b} differ"
+            )
+        try:
+            data = np.matmul(a_data, b_data)
+        except ValueError:
+            raise ValueError(
+                f"matmul: {a_shape} @ {b_shape}: batch dimensions {a_shape[:-2]} and "
+                f"{b_shape[:-2]} cannot be broadcast together"
+            ) from None
+        return _record(data, "matmul", Value._matmul_backward, (a, b), (a_data, b_data))
+
+    @staticmethod
+    def _matmul_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        a, b = args
+        # numpy multiplies a 1-D left operand as a row (1, n) and a 1-D right operand as a
+        # column (n, 1), then drops that axis from the result. Put the axes back, so that only
+        # the matrix case remains: dA = G Bᵀ, dB = Aᵀ G, summed over broadcast batch axes.
+        if b.ndim == 1:
+            b = b.reshape(-1, 1)
+            g = g.reshape(*g.shape, 1)
+        if a.ndim == 1:
+            a = a.reshape(1, -1)
+            g = g.reshape(*g.shape[:-1], 1, g.shape[-1])
+        if i == 0:
+            grad = unbroadcast(g @ b.swapaxes(-1, -2), a)
+        else:
+            grad = unbroadcast(a.swapaxes(-1, -2) @ g, b)
+        shape = args[i].shape
+        return grad if grad.shape == shape else grad.reshape(shape)
 
     # -- elementwise functions ----------------------------------------------------------
 
@@ -454,7 +536,11 @@ class Value:
         >>> Value([0.0, 1.0]).exp().data
         array([1.        , 2.71828183])
         """
-        return _record(np.exp(self.data), "exp", _exp_backward, (self,), (self.data,))
+        return _record(np.exp(self.data), "exp", Value._exp_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _exp_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g * out
 
     def log(self) -> Value:
         """Natural logarithm, elementwise (NaN and a numpy warning for negative numbers).
@@ -464,7 +550,11 @@ class Value:
         >>> Value([1.0, np.e]).log().data
         array([0., 1.])
         """
-        return _record(np.log(self.data), "log", _log_backward, (self,), (self.data,))
+        return _record(np.log(self.data), "log", Value._log_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _log_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g / args[0]
 
     def tanh(self) -> Value:
         """Hyperbolic tangent, elementwise.
@@ -474,7 +564,11 @@ class Value:
         >>> Value([0.0, 1000.0]).tanh().data
         array([0., 1.])
         """
-        return _record(np.tanh(self.data), "tanh", _tanh_backward, (self,), (self.data,))
+        return _record(np.tanh(self.data), "tanh", Value._tanh_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _tanh_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g * (1 - out * out)
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid ``1 / (1 + e**-x)``, elementwise, without overflow for any ``x``.
@@ -486,7 +580,11 @@ class Value:
         """
         # sigmoid(x) = (1 + tanh(x/2)) / 2 exactly, and tanh never overflows.
         data = 0.5 + 0.5 * np.tanh(0.5 * self.data)
-        return _record(data, "sigmoid", _sigmoid_backward, (self,), (self.data,))
+        return _record(data, "sigmoid", Value._sigmoid_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _sigmoid_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g * out * (1 - out)
 
     def relu(self) -> Value:
         """Rectified linear unit ``max(x, 0)``, elementwise; its gradient at 0 is 0.
@@ -497,7 +595,11 @@ class Value:
         array([0., 0., 3.])
         """
         data = np.maximum(self.data, 0)
-        return _record(data, "relu", _relu_backward, (self,), (self.data,))
+        return _record(data, "relu", Value._relu_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _relu_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g * (out > 0)
 
     def sqrt(self) -> Value:
         """Square root, elementwise.
@@ -507,7 +609,11 @@ class Value:
         >>> Value([4.0, 9.0]).sqrt().data
         array([2., 3.])
         """
-        return _record(np.sqrt(self.data), "sqrt", _sqrt_backward, (self,), (self.data,))
+        return _record(np.sqrt(self.data), "sqrt", Value._sqrt_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _sqrt_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return 0.5 * g / out
 
     def abs(self) -> Value:
         """Absolute value, elementwise; its gradient at 0 is 0.
@@ -517,7 +623,11 @@ class Value:
         >>> Value([-2.0, 3.0]).abs().data
         array([2., 3.])
         """
-        return _record(np.abs(self.data), "abs", _abs_backward, (self,), (self.data,))
+        return _record(np.abs(self.data), "abs", Value._abs_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _abs_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g * np.sign(_plain(args[0]))
 
     def clip(self, lo: float | None = None, hi: float | None = None) -> Value:
         """Limit the values to ``[lo, hi]``; the gradient passes where ``lo <= x <= hi``.
@@ -535,7 +645,11 @@ class Value:
         if lo is None and hi is None:
             raise ValueError("clip: give at least one of lo and hi")
         data = np.clip(self.data, lo, hi)
-        return _record(data, "clip", _clip_backward, (self,), (self.data,))
+        return _record(data, "clip", Value._clip_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _clip_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g * (out == args[0])  # the gradient passes where clipping left x unchanged
 
     # -- reductions -----------------------------------------------------------------------
 
@@ -550,7 +664,14 @@ class Value:
         """
         axes = _axes(axis, self.ndim, "sum")
         data = self.data.sum(axis=axes, keepdims=keepdims)
-        return _record(data, "sum", _sum_backward, (self,), (self.data, axes, keepdims))
+        return _record(data, "sum", Value._sum_backward, (self,), (self.data, axes, keepdims))
+
+    @staticmethod
+    def _sum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        x, axes, keepdims = args
+        if not keepdims:
+            g = g.reshape(_kept_shape(x.shape, axes))
+        return broadcast_to(g, x.shape)
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
         """Mean over ``axis`` (an int, a tuple of ints, or all axes when None).
@@ -561,7 +682,13 @@ class Value:
         array([1.5, 3.5])
         """
         axes = _axes(axis, self.ndim, "mean")
-        return self.sum(axes, keepdims) / math.prod(self.shape[a] for a in axes)
+        data = self.data.sum(axis=axes, keepdims=keepdims) / _count(self.shape, axes)
+        return _record(data, "mean", Value._mean_backward, (self,), (self.data, axes, keepdims))
+
+    @staticmethod
+    def _mean_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        x, axes, _ = args
+        return Value._sum_backward(g / _count(x.shape, axes), out, args, i)  # spread evenly
 
     def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
         """Maximum over ``axis``; tied maxima share the gradient equally (as ``torch.amax``).
@@ -609,7 +736,16 @@ class Value:
             if self.shape[a] == 0:
                 raise ValueError(f"{op}: axis {a} of a Value of shape {self.shape} is empty")
         data = reduce(self.data, axis=axes, keepdims=keepdims)
-        return _record(data, op, _extremum_backward, (self,), (self.data, axes, keepdims))
+        return _record(data, op, Value._extremum_backward, (self,), (self.data, axes, keepdims))
+
+    @staticmethod
+    def _extremum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        x, axes, keepdims = args
+        if not keepdims:
+            kept = _kept_shape(x.shape, axes)
+            g, out = g.reshape(kept), out.reshape(kept)
+        winners = x == out  # every element equal to the extremum shares its gradient
+        return g * winners / winners.sum(axis=axes, keepdims=True, dtype=g.dtype)
 
     def argmax(self, axis: int | None = None) -> npt.NDArray[np.intp]:
         """Indices of the maxima along ``axis`` (of the flattened array when None); no graph.
@@ -647,7 +783,11 @@ class Value:
             raise ValueError(
                 f"reshape: cannot reshape a Value of shape {self.shape} into shape {new_shape}"
             ) from None
-        return _record(data, "reshape", _reshape_backward, (self,), (self.data,))
+        return _record(data, "reshape", Value._reshape_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _reshape_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g.reshape(args[0].shape)
 
     def flatten(self) -> Value:
         """The elements as a 1-D Value.
@@ -722,7 +862,11 @@ class Value:
             order = tuple(reversed(range(self.ndim)))
         inverse = tuple(int(k) for k in np.argsort(order))
         data = self.data.transpose(order)
-        return _record(data, "transpose", _transpose_backward, (self,), (self.data, inverse))
+        return _record(data, "transpose", Value._transpose_backward, (self,), (self.data, inverse))
+
+    @staticmethod
+    def _transpose_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return g.transpose(args[1])  # args[1] is the inverse permutation
 
     @property
     def T(self) -> Value:  # noqa: N802  (numpy's and PyTorch's name)
@@ -768,7 +912,11 @@ class Value:
             raise ValueError(
                 f"broadcast_to: cannot broadcast a Value of shape {self.shape} to {target}"
             ) from None
-        return _record(data, "broadcast_to", _broadcast_to_backward, (self,), (self.data,))
+        return _record(data, "broadcast_to", Value._broadcast_to_backward, (self,), (self.data,))
+
+    @staticmethod
+    def _broadcast_to_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        return unbroadcast(g, args[0])
 
     # -- indexing ----------------------------------------------------------------------------
 
@@ -784,7 +932,12 @@ class Value:
             data = self.data[index]
         except IndexError as error:
             raise IndexError(f"index into a Value of shape {self.shape}: {error}") from None
-        return _record(data, "getitem", _getitem_backward, (self,), (self.data, index))
+        return _record(data, "getitem", Value._getitem_backward, (self,), (self.data, index))
+
+    @staticmethod
+    def _getitem_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        x, index = args
+        return _index_add(g, index, x.shape)
 
 
 Tensor = Value
@@ -826,6 +979,14 @@ def _pick(op: str, fn: Callable[[Any, Any], Any], a: Operand, b: Operand) -> Val
     return result
 
 
+def _pick_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    # maximum and minimum: an operand gets the gradient where it is the result, and half
+    # of it where the two operands tie (as in PyTorch).
+    a, b = args
+    x = args[i]
+    return unbroadcast(g * (x == out) - g * 0.5 * (a == b), x)
+
+
 def where(condition: npt.ArrayLike, a: Operand, b: Operand) -> Value:
     """``a`` where ``condition`` is true and ``b`` elsewhere, all three broadcast together.
 
@@ -858,6 +1019,11 @@ def where(condition: npt.ArrayLike, a: Operand, b: Operand) -> Value:
     return _record(data, "where", _where_backward, (a, b), (a_data, b_data, mask))
 
 
+def _where_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    mask = args[2]
+    return unbroadcast(g * mask if i == 0 else g * ~mask, args[i])
+
+
 def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
     """Join Values (and arrays) along an existing axis.
 
@@ -882,6 +1048,13 @@ def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
     return _record(data, "concatenate", _concatenate_backward, tuple(values), (*datas, axis))
 
 
+def _concatenate_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    axis = args[-1]
+    start = sum(arg.shape[axis] for arg in args[:i])
+    part = (slice(None),) * axis + (slice(start, start + args[i].shape[axis]),)
+    return unbroadcast(g[part], args[i])  # for the dtype: shapes already match
+
+
 def stack(values: Sequence[Operand], axis: int = 0) -> Value:
     """Join Values (and arrays) of the same shape along a new axis.
 
@@ -903,175 +1076,6 @@ def stack(values: Sequence[Operand], axis: int = 0) -> Value:
         raise ValueError(f"stack: all shapes must be equal, got {shapes}")
     data = np.stack(datas, axis=axis)
     return _record(data, "stack", _stack_backward, tuple(values), (*datas, axis))
-
-
-def _matmul(a: Operand, b: Operand) -> Value:
-    a_data, b_data = _data(a), _data(b)
-    if a_data is NotImplemented or b_data is NotImplemented:
-        return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other operand
-    a_shape, b_shape = np.shape(a_data), np.shape(b_data)
-    if not a_shape or not b_shape:
-        raise ValueError(f"matmul: {a_shape} @ {b_shape}: a 0-d operand has no matrix axes")
-    inner_b = b_shape[0] if len(b_shape) == 1 else b_shape[-2]
-    if a_shape[-1] != inner_b:
-        raise ValueError(
-            f"matmul: {a_shape} @ {b_shape}: inner dimensions {a_shape[-1]} and {inner_b} differ"
-        )
-    try:
-        data = np.matmul(a_data, b_data)
-    except ValueError:
-        raise ValueError(
-            f"matmul: {a_shape} @ {b_shape}: batch dimensions {a_shape[:-2]} and "
-            f"{b_shape[:-2]} cannot be broadcast together"
-        ) from None
-    return _record(data, "matmul", _matmul_backward, (a, b), (a_data, b_data))
-
-
-# -- the backward functions ----------------------------------------------------------------
-# `(g, out, args, i)` -> the gradient of operand i. Plain arrays in the fast path; Values
-# when the backward pass is itself recorded (create_graph=True). See the module docstring.
-
-
-def _astype_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g.astype(args[0].dtype)
-
-
-def _add_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return unbroadcast(g, args[i])
-
-
-def _sub_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return unbroadcast(g if i == 0 else -g, args[i])
-
-
-def _mul_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    a, b = args
-    return unbroadcast(g * b, a) if i == 0 else unbroadcast(g * a, b)
-
-
-def _div_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    a, b = args
-    # d(a/b)/db = -a/b² = -out/b
-    return unbroadcast(g / b, a) if i == 0 else unbroadcast(-g * out / b, b)
-
-
-def _pow_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    a, b = args
-    if i == 0:
-        return unbroadcast(g * b * a ** (b - 1), a)
-    return unbroadcast(g * out * _log(a), b)
-
-
-def _neg_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return -g
-
-
-def _matmul_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    a, b = args
-    # numpy multiplies a 1-D left operand as a row (1, n) and a 1-D right operand as a
-    # column (n, 1), then drops that axis from the result. Put the axes back, so that only
-    # the matrix case remains: dA = G Bᵀ, dB = Aᵀ G, summed over broadcast batch axes.
-    if b.ndim == 1:
-        b = b.reshape(-1, 1)
-        g = g.reshape(*g.shape, 1)
-    if a.ndim == 1:
-        a = a.reshape(1, -1)
-        g = g.reshape(*g.shape[:-1], 1, g.shape[-1])
-    if i == 0:
-        grad = unbroadcast(g @ b.swapaxes(-1, -2), a)
-    else:
-        grad = unbroadcast(a.swapaxes(-1, -2) @ g, b)
-    shape = args[i].shape
-    return grad if grad.shape == shape else grad.reshape(shape)
-
-
-def _exp_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g * out
-
-
-def _log_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g / args[0]
-
-
-def _tanh_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g * (1 - out * out)
-
-
-def _sigmoid_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g * out * (1 - out)
-
-
-def _relu_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g * (out > 0)
-
-
-def _sqrt_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return 0.5 * g / out
-
-
-def _abs_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g * np.sign(_plain(args[0]))
-
-
-def _clip_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g * (out == args[0])  # the gradient passes where clipping left x unchanged
-
-
-def _sum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    x, axes, keepdims = args
-    if not keepdims:
-        g = g.reshape(_kept_shape(x.shape, axes))
-    return broadcast_to(g, x.shape)
-
-
-def _extremum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    x, axes, keepdims = args
-    if not keepdims:
-        kept = _kept_shape(x.shape, axes)
-        g, out = g.reshape(kept), out.reshape(kept)
-    winners = x == out  # every element equal to the extremum shares its gradient
-    return g * winners / winners.sum(axis=axes, keepdims=True, dtype=g.dtype)
-
-
-def _reshape_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g.reshape(args[0].shape)
-
-
-def _transpose_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g.transpose(args[1])  # args[1] is the inverse permutation
-
-
-def _broadcast_to_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return unbroadcast(g, args[0])
-
-
-def _getitem_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    x, index = args
-    return _index_add(g, index, x.shape)
-
-
-def _index_add_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    return g[args[1]]
-
-
-def _pick_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    # maximum and minimum: an operand gets the gradient where it is the result, and half
-    # of it where the two operands tie (as in PyTorch).
-    a, b = args
-    x = args[i]
-    return unbroadcast(g * (x == out) - g * 0.5 * (a == b), x)
-
-
-def _where_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    mask = args[2]
-    return unbroadcast(g * mask if i == 0 else g * ~mask, args[i])
-
-
-def _concatenate_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    axis = args[-1]
-    start = sum(arg.shape[axis] for arg in args[:i])
-    part = (slice(None),) * axis + (slice(start, start + args[i].shape[axis]),)
-    return unbroadcast(g[part], args[i])  # for the dtype: shapes already match
 
 
 def _stack_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -1105,10 +1109,19 @@ def _record(
     out._grad = None
     out._grad_shared = False
     out._op = op
-    prev = tuple([x if isinstance(x, Value) and x.requires_grad else None for x in operands])
-    if _modes.grad_enabled and any(p is not None for p in prev):
+    modes = _modes  # one global lookup for both switches: this runs for every operation
+    tracked = False
+    if modes.grad_enabled:
+        prev: list[Value | None] = []  # None for a constant operand: the walk skips it
+        for x in operands:
+            if isinstance(x, Value) and x.requires_grad:
+                prev.append(x)
+                tracked = True
+            else:
+                prev.append(None)
+    if tracked:
         out.requires_grad = True
-        out._prev = prev
+        out._prev = tuple(prev)
         out._args = args
         out._backward = backward
     else:
@@ -1116,7 +1129,7 @@ def _record(
         out._prev = ()
         out._args = ()
         out._backward = None
-    if _modes.anomaly and not np.isfinite(data).all():
+    if modes.anomaly and not np.isfinite(data).all():
         shapes = ", ".join(str(np.shape(_plain(x))) for x in operands)
         raise RuntimeError(
             f"detect_anomaly: {op} made nan or inf in its output (shape {data.shape}) "
@@ -1216,6 +1229,10 @@ def _index_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
     return data
 
 
+def _index_add_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    return g[args[1]]
+
+
 def _float_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
     resolved = np.dtype(dtype)
     if resolved.kind != "f":
@@ -1264,6 +1281,11 @@ def _axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ..
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: repeated axis in {given}")
     return tuple(axes)
+
+
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
+    """How many elements a reduction over ``axes`` combines into each result."""
+    return math.prod(shape[a] for a in axes)
 
 
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
