@@ -14,6 +14,7 @@ changed). The build never uses the network.
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from importlib.metadata import distribution
 from pathlib import Path
@@ -63,6 +64,28 @@ nitpick_ignore = [
     ("py:class", "number"),
     ("py:obj", "True"),
     ("py:obj", "False"),
+    # Phrases of the same kind in tensorgrad's docstrings ("array or Value, or a list of them
+    # (one per output)", "mapping from Value to str", "numpy floating dtype").
+    ("py:class", "array"),
+    ("py:class", "a list"),
+    ("py:class", "them (one per output)"),
+    ("py:class", "mapping from Value"),
+    ("py:class", "numpy floating dtype"),
+    # numpy's names, in signatures (see autodoc_type_aliases below) and in the "type" part of
+    # parameter lists: only intersphinx could link them to numpy's documentation.
+    ("py:class", "numpy.ndarray"),
+    ("py:class", "numpy.dtype"),
+    ("py:class", "numpy.intp"),
+    ("py:class", "numpy.typing.ArrayLike"),
+    ("py:class", "numpy.typing.DTypeLike"),
+    ("py:class", "numpy.typing.NDArray"),
+    ("py:class", "npt.NDArray"),  # argmax's return annotation, which autodoc leaves as written
+    ("py:class", "np.intp"),
+    ("py:class", "np.dtype"),  # the annotation of the dtype property
+    ("py:class", "ndarray"),
+    ("py:class", "array_like"),
+    ("py:class", "collections.abc.Callable"),
+    ("py:class", "callable"),
 ]
 
 # -- MyST and MyST-NB ----------------------------------------------------------------------
@@ -105,6 +128,17 @@ _cache.mkdir(parents=True, exist_ok=True)
 autodoc_default_options = {"member-order": "bysource"}
 autodoc_typehints = "signature"
 autodoc_preserve_defaults = True
+# Show numpy's typing aliases by name in signatures, instead of the unions of numpy's private
+# classes that they stand for. (The packages annotate lazily, ``from __future__ import
+# annotations``, so autodoc sees these names as written.)
+autodoc_type_aliases = {
+    "npt.ArrayLike": "numpy.typing.ArrayLike",
+    "npt.DTypeLike": "numpy.typing.DTypeLike",
+    "npt.NDArray": "numpy.typing.NDArray",
+    "np.intp": "numpy.intp",
+    "Array": "numpy.ndarray",
+    "Operand": "Value | numpy.ndarray | float",
+}
 autosummary_generate = False  # the API pages are written by hand
 
 napoleon_google_docstring = False
@@ -179,5 +213,29 @@ def resolve_reexported(
     )
 
 
+# -- Type aliases in unions -----------------------------------------------------------------
+# Sphinx 9.0 writes an alias of autodoc_type_aliases that stands inside a union or a generic as
+# ``TypeAliasForwardRef('numpy.typing.ArrayLike')`` instead of its name: write the name.
+
+_ALIAS_REPR = re.compile(r"TypeAliasForwardRef\('([^']*)'\)")
+
+
+def unwrap_type_aliases(
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: object,
+    options: dict[str, object],
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str | None, str | None]:
+    """Replace ``TypeAliasForwardRef('X')`` by ``X`` in a signature and its return annotation."""
+    return (
+        signature and _ALIAS_REPR.sub(r"\1", signature),
+        return_annotation and _ALIAS_REPR.sub(r"\1", return_annotation),
+    )
+
+
 def setup(app: Sphinx) -> None:
     app.connect("missing-reference", resolve_reexported)
+    app.connect("autodoc-process-signature", unwrap_type_aliases)

@@ -17,6 +17,33 @@ def test_the_tutorials_are_found(tutorials: list[str]) -> None:
     assert "tutorials/01-scalars-and-the-chain-rule.html" in tutorials, tutorials
 
 
+def test_the_built_site_has_exactly_the_tutorials_of_the_source(
+    site: Site, tutorials: list[str]
+) -> None:
+    """The tutorials are listed from ``docs/tutorials/*.md``; the build must show the same set.
+
+    A page in the build but not in the source is left over from an older build (rebuild from
+    scratch); a page in the source but not in the build did not build.
+    """
+    built = {
+        path
+        for path in site
+        if path.startswith("tutorials/") and path.count("/") == 1 and path != "tutorials/index.html"
+    }
+    assert built == set(tutorials), {
+        "built, not in the source": sorted(built - set(tutorials)),
+        "in the source, not built": sorted(set(tutorials) - built),
+    }
+
+
+def test_tutorial_is_listed_on_the_tutorials_page(site: Site, tutorial: str) -> None:
+    """A reader finds every tutorial from the tutorials page (its toctree and its list)."""
+    index = site["tutorials/index.html"]
+    name = tutorial.removeprefix("tutorials/")
+    linked = {urlsplit(url).path for tag, _, url in index.links if tag == "a"}
+    assert name in linked, f"tutorials/index.html has no link to {name}"
+
+
 def test_tutorial_is_built_with_outputs_and_images(site: Site, tutorial: str) -> None:
     assert tutorial in site, f"{tutorial} is missing from the built site"
     page = site[tutorial]
