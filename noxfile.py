@@ -29,6 +29,7 @@ def tests(session: nox.Session) -> None:
         *IMPORT_NAMES,
         "tests",
         "--ignore=tests/docs",  # checks of the built site: the docs_check session runs them
+        "--ignore=tests/crosscheck",  # needs torch: the crosscheck session runs them
         *session.posargs,
     )
 
@@ -90,7 +91,7 @@ def docs(session: nox.Session) -> None:
     )
 
 
-BENCHMARKS = ["scalar_vs_micrograd"]
+BENCHMARKS = ["scalar_vs_micrograd", "tensor_mlp_step", "nn_memory"]
 """The scripts under ``benchmarks/`` that ``nox -s bench`` runs: one per comparison."""
 
 
@@ -99,11 +100,15 @@ def bench(session: nox.Session) -> None:
     """Time the engines against their peers (not a default session: slow, machine-dependent).
 
     Each script prints a markdown table and saves it under ``benchmarks/results/``.
-    ``nox -s bench -- scalar_vs_micrograd`` runs only the named scripts.
+    ``nox -s bench -- scalar_vs_micrograd`` runs only the named scripts. Every library
+    runs on one thread, so that the tables compare engines rather than how each one
+    splits small matrix products between cores.
     """
     session.install(*PACKAGES, "-r", "requirements/bench.txt")
+    _install_torch(session)
+    threads = dict.fromkeys(("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"), "1")
     for name in session.posargs or BENCHMARKS:
-        session.run("python", f"benchmarks/{name.removesuffix('.py')}.py")
+        session.run("python", f"benchmarks/{name.removesuffix('.py')}.py", env=threads)
 
 
 @nox.session(default=False)
@@ -119,3 +124,57 @@ def docs_check(session: nox.Session) -> None:
     # tests/conftest.py imports hypothesis, so take the test suite's pinned tools as they are.
     session.install("-r", "requirements/tests.txt")
     session.run("pytest", "tests/docs", *session.posargs)
+
+
+TORCH = "torch==2.13.0"
+"""The PyTorch that ``crosscheck`` (and ``bench``) compare against: the CPU build."""
+
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
+
+
+def _install_torch(session: nox.Session) -> None:
+    """Install :data:`TORCH`, the CPU build, into the session's virtualenv.
+
+    A plain ``torch==2.13.0`` from PyPI is the CUDA build on Linux (several GB of
+    ``nvidia-*`` wheels), so:
+
+    * when ``$PIP_FIND_LINKS`` is set (these machines keep the CPU wheel in /opt/wheels),
+      install from there: uv ignores pip's environment variables, so it is passed on as
+      ``--find-links``;
+    * otherwise add PyTorch's CPU index as an *extra* index. uv takes a package from the
+      first index that has it and puts extra indexes first, so torch comes from the CPU
+      index and anything missing there from PyPI; pip picks the highest version, which is
+      ``2.13.0+cpu``. (The other way round, ``--index-url`` the CPU index with PyPI as the
+      extra one, makes uv fetch the CUDA build from PyPI.)
+
+    torch is installed on its own, after the session's other requirements, so that the
+    extra index cannot change where those come from. Then the session fails unless the
+    installed torch is a CPU build.
+    """
+    import os
+
+    find_links = os.environ.get("PIP_FIND_LINKS", "").split()
+    if find_links:
+        sources = [f"--find-links={location}" for location in find_links]
+    else:
+        sources = ["--extra-index-url", TORCH_CPU_INDEX]
+    session.install(*sources, TORCH)
+    session.run(
+        "python",
+        "-c",
+        "import torch; assert torch.version.cuda is None, 'a CUDA build of torch'; "
+        "print('torch', torch.__version__)",
+    )
+
+
+@nox.session(default=False)
+def crosscheck(session: nox.Session) -> None:
+    """Compare tensorgrad's values and gradients with PyTorch's, op by op (not a default session).
+
+    Installs ``torch==2.13.0`` (CPU; see ``_install_torch``) and runs ``tests/crosscheck``:
+    hypothesis-generated inputs, float64 with tight tolerances, and float32.
+    ``nox -s crosscheck -- -k matmul`` passes options on to pytest.
+    """
+    session.install(*PACKAGES, "-r", "requirements/crosscheck.txt")
+    _install_torch(session)
+    session.run("pytest", "tests/crosscheck", *session.posargs)
