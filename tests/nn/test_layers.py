@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nn
+import tensorgrad as tg
 from tensorgrad import Value, gradcheck
 
 
@@ -61,6 +62,14 @@ def test_linear_without_bias_and_1d_input() -> None:
     assert [n for n, _ in layer.named_parameters()] == ["weight"]
     assert repr(layer) == "Linear(in_features=3, out_features=2, bias=False)"
     check_layer(layer, Value([1.0, -2.0, 0.5]))
+
+
+def test_linear_is_one_node_of_the_graph() -> None:
+    """The forward is tensorgrad.linear: no transpose node, no separate matmul and add."""
+    layer = nn.Linear(3, 2, generator=rng())
+    dot = tg.to_dot(layer(np.ones((4, 3))))
+    assert dot.count("_op [label=") == 1
+    assert '[label="linear"]' in dot
 
 
 def test_linear_initialisation_is_pytorchs() -> None:

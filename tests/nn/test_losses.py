@@ -146,6 +146,33 @@ def test_class_target_errors(loss: Callable[..., Value]) -> None:
         loss(Value(LOGITS[0]), np.array(1))
 
 
+@pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
+@pytest.mark.parametrize(
+    ("targets", "bad"),
+    [([0, 9, 4, 1, 5], 9), ([0, 1, 2, 3, -9], -9), ([0, 1, -4, 3, 7], -4), ([4, 0, 0, 0, 0], 4)],
+)
+def test_every_out_of_range_class_is_named(
+    targets: list[int], bad: int, label_smoothing: float
+) -> None:
+    """Too large (caught by the indexing) or negative (checked first, since numpy would
+    count it from the end), with or without label smoothing, unsigned dtypes too."""
+    message = rf"cross_entropy: target class index {bad} is out of range for 4 classes"
+    with pytest.raises(ValueError, match=message):
+        F.cross_entropy(Value(LOGITS), np.array(targets), label_smoothing=label_smoothing)
+    if bad > 0:
+        with pytest.raises(ValueError, match=message):
+            F.cross_entropy(Value(LOGITS), np.array(targets).clip(0).astype(np.uint16))
+
+
+def test_the_shared_row_indices_are_read_only() -> None:
+    """nll caches arange(N) per batch size: no caller can change the one the next step uses."""
+    loss = F.cross_entropy(Value(LOGITS), CLASSES, reduction="none")
+    loss.sum().backward()
+    np.testing.assert_allclose(loss.data, -log_softmax(LOGITS)[np.arange(5), CLASSES])
+    assert F._rows(5).flags.writeable is False
+    assert F._rows(5) is F._rows(5)
+
+
 def test_cross_entropy_of_an_empty_batch() -> None:
     empty = Value(np.zeros((0, 3)))
     assert np.isnan(F.cross_entropy(empty, np.zeros(0, int)).item())  # as PyTorch, no warning

@@ -264,6 +264,73 @@ def test_matmul_with_constants_on_either_side() -> None:
     np.testing.assert_array_equal(w.grad, np.ones((3, 2)))
 
 
+# -- linear -----------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    batch=hnp.array_shapes(min_dims=0, max_dims=2, min_side=0, max_side=3),
+    n_in=st.integers(0, 3),
+    n_out=st.integers(1, 3),
+    bias=st.booleans(),
+    data=st.data(),
+)
+@example(batch=(), n_in=3, n_out=2, bias=True, data=None)  # one sample, 1-D x
+@example(batch=(2, 3), n_in=3, n_out=2, bias=True, data=None)  # batches of batches, 3-D x
+@example(batch=(0,), n_in=2, n_out=2, bias=True, data=None)  # an empty batch
+def test_linear(
+    batch: Shape, n_in: int, n_out: int, bias: bool, data: st.DataObject | None
+) -> None:
+    rng = np.random.default_rng(0)
+    x, w, b = (rng.standard_normal(s) for s in ((*batch, n_in), (n_out, n_in), (n_out,)))
+    if bias:
+        check(lambda xv, wv, bv: tg.linear(xv, wv, bv), x, w, b)
+    else:
+        check(lambda xv, wv: tg.linear(xv, wv), x, w)
+    # The same value and gradients as the three operations it stands for.
+    one = [Value(a) for a in (x, w, b)]
+    three = [Value(a) for a in (x, w, b)]
+    y1 = tg.linear(one[0], one[1], one[2] if bias else None)
+    y2 = three[0] @ three[1].T + (three[2] if bias else 0.0)
+    assert y1.shape == y2.shape == (*batch, n_out)
+    np.testing.assert_allclose(y1.data, y2.data, rtol=1e-12, atol=1e-12)
+    seed = rng.standard_normal(y1.shape)
+    y1.backward(seed)
+    y2.backward(seed)
+    for v1, v2 in zip(one, three):
+        np.testing.assert_allclose(v1.grad, v2.grad, rtol=1e-12, atol=1e-12)
+
+
+def test_linear_is_one_node_and_gives_constants_no_gradient() -> None:
+    w, b = Value(np.ones((2, 3))), Value(np.zeros(2))
+    x = np.arange(12.0).reshape(4, 3)
+    y = tg.linear(x, w, b)
+    assert y._op == "linear"
+    assert y._prev == (None, w, b)  # the data is not in the graph
+    y.sum().backward()
+    np.testing.assert_array_equal(w.grad, np.ones((2, 4)) @ x)
+    np.testing.assert_array_equal(b.grad, [4.0, 4.0])
+    assert tg.linear(x, np.ones((2, 3))).requires_grad is False  # constants only
+
+
+def test_linear_hessian_vector_product() -> None:
+    """H v for L(W) = sum(tanh(linear(x, W, b))²): the gradient of <dL/dW, v>, by create_graph,
+    against the central difference of dL/dW along v (H is symmetric)."""
+    rng = np.random.default_rng(3)
+    x, w, b, v = (rng.standard_normal(s) for s in ((4, 3), (2, 3), (2,), (2, 3)))
+
+    def gradient(weight: Value, create_graph: bool = False) -> Value:
+        loss = (tg.linear(x, weight, b).tanh() ** 2).sum()
+        (g,) = grad(loss, weight, create_graph=create_graph)
+        return g
+
+    weight = Value(w)
+    (hv,) = grad((gradient(weight, create_graph=True) * v).sum(), weight)
+    eps = 1e-6
+    up, down = gradient(Value(w + eps * v)), gradient(Value(w - eps * v))
+    np.testing.assert_allclose(hv.data, (up.data - down.data) / (2 * eps), rtol=1e-6, atol=1e-8)
+
+
 # -- reductions -------------------------------------------------------------------------------
 
 
@@ -449,6 +516,23 @@ def test_softmax_family_is_stable(scale: float) -> None:
     np.testing.assert_allclose(tg.log_softmax(x).data[1], np.log(1 / 3))
 
 
+def test_softmax_family_of_infinite_rows() -> None:
+    """As PyTorch: logsumexp of a row of -inf is -inf (the log of an empty sum), of a row
+    with +inf is +inf; softmax and log_softmax of a row of -inf are NaN. Finite rows next
+    to them are unaffected."""
+    x = Value([[-np.inf, -np.inf], [np.inf, 0.0], [0.0, 1.0]])
+    with np.errstate(all="ignore"):  # numpy warns about the 0/0 and log(0)
+        lse = tg.logsumexp(x).data
+        p = tg.softmax(x).data
+        log_p = tg.log_softmax(x).data
+    assert lse[0] == -np.inf
+    assert lse[1] == np.inf
+    assert np.isnan(p[0]).all()
+    assert np.isnan(log_p[0]).all()
+    np.testing.assert_allclose(p[2], np.exp([0.0, 1.0]) / np.exp([0.0, 1.0]).sum())
+    np.testing.assert_allclose(lse[2], np.log(1 + np.e))
+
+
 # -- float32 stays float32 --------------------------------------------------------------------
 
 FLOAT32_CASES = {
@@ -464,6 +548,9 @@ FLOAT32_CASES = {
     "log_softmax": (tg.log_softmax, -2.0, 2.0),
     "logsumexp": (tg.logsumexp, -2.0, 2.0),
     "matmul const": (lambda x: x @ np.ones((3, 2), dtype=np.float32), -2.0, 2.0),
+    "linear": (lambda x: tg.linear(x, x, x[:, 0]), -2.0, 2.0),
+    "linear 1-D": (lambda x: tg.linear(x[0], x, x[:, 0]), -2.0, 2.0),
+    "linear const x": (lambda x: tg.linear(np.ones((4, 3), np.float32), x, x[:, 0]), -2.0, 2.0),
     "matmul": (lambda x: x @ x.T, -2.0, 2.0),
     "batched matmul 1-D": (lambda x: x.reshape(2, 1, 3) @ x[0], -2.0, 2.0),
     "sub": (lambda x: x - x[0], -2.0, 2.0),
@@ -492,6 +579,21 @@ def test_float32_in_float32_out(name: str) -> None:
     if name != "mul float64 array":  # numpy promotes float32 with a float64 *array*
         assert out.dtype == np.float32
         assert out.grad.dtype == np.float32
+
+
+def test_linear_mixed_dtypes_promote_and_gradients_keep_their_dtype() -> None:
+    w32 = Value(np.ones((2, 3), np.float32))
+    b64 = Value(np.ones(2))
+    y = tg.linear(np.ones((4, 3), np.float32), w32, b64)  # float32 product, float64 bias
+    assert y.dtype == np.float64
+    y.sum().backward()
+    assert w32.grad.dtype == np.float32
+    assert b64.grad.dtype == np.float64
+    x32 = Value(np.ones((4, 3), np.float32))
+    w64 = Value(np.ones((2, 3)))
+    tg.linear(x32, w64).sum().backward()
+    assert x32.grad.dtype == np.float32
+    assert w64.grad.dtype == np.float64
 
 
 def test_float32_second_order_stays_float32() -> None:

@@ -116,6 +116,35 @@ def test_to_dot_errors() -> None:
         tg.to_dot(Value(1.0), rankdir="XY")
 
 
+def test_to_dot_refuses_a_graph_that_backward_freed() -> None:
+    x = Value([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(
+        RuntimeError,
+        match=r"to_dot: the graph behind sum \(shape \(\)\) was freed by a backward\. Call "
+        r"to_dot before backward, or pass retain_graph=True",
+    ):
+        tg.to_dot(y)
+    assert tg.to_dot(x).count("[shape=record") == 1  # a leaf has no graph to lose
+
+
+def test_to_dot_names_the_freed_node_under_a_new_one() -> None:
+    x = Value([1.0, 2.0])
+    h = x.exp()
+    h.sum().backward()  # frees h's graph
+    with pytest.raises(RuntimeError, match=r"the graph behind exp \(shape \(2,\)\) was freed"):
+        tg.to_dot(h * 2.0)
+
+
+def test_to_dot_draws_a_retained_graph_after_backward() -> None:
+    x = Value([1.0, 2.0])
+    y = (x * x).sum()
+    before = tg.to_dot(y)
+    y.backward(retain_graph=True)
+    assert tg.to_dot(y) == before
+
+
 # -- broadcasting, undone ---------------------------------------------------------------------
 
 

@@ -294,6 +294,56 @@ def test_matmul_errors(a_shape: tuple[int, ...], b_shape: tuple[int, ...], messa
         Value(np.ones(a_shape)) @ Value(np.ones(b_shape))
 
 
+@pytest.mark.parametrize(
+    ("x_shape", "w_shape", "b_shape", "message"),
+    [
+        (
+            (4, 5),
+            (2, 3),
+            None,
+            r"linear: input of shape \(4, 5\) and weight of shape \(2, 3\): the input's last "
+            r"axis must have size in_features = 3",
+        ),
+        ((), (2, 3), None, r"linear: input of shape \(\) and weight of shape \(2, 3\)"),
+        (
+            (4, 3),
+            (3,),
+            None,
+            r"linear: weight must have shape \(out_features, in_features\), got shape \(3,\)",
+        ),
+        (
+            (4, 3),
+            (2, 3),
+            (3,),
+            r"linear: bias of shape \(3,\) and weight of shape \(2, 3\): the bias must have "
+            r"shape \(2,\)",
+        ),
+        ((4, 3), (2, 3), (), r"linear: bias of shape \(\) and weight of shape \(2, 3\)"),
+    ],
+)
+def test_linear_shape_errors(
+    x_shape: tuple[int, ...],
+    w_shape: tuple[int, ...],
+    b_shape: tuple[int, ...] | None,
+    message: str,
+) -> None:
+    bias = None if b_shape is None else Value(np.ones(b_shape))
+    with pytest.raises(ValueError, match=message):
+        tg.linear(Value(np.ones(x_shape)), Value(np.ones(w_shape)), bias)
+
+
+def test_linear_type_errors_name_the_argument_and_its_type() -> None:
+    w = Value(np.ones((2, 3)))
+    with pytest.raises(TypeError, match="linear: x must be a Value or a numpy array, got list"):
+        tg.linear([1.0, 2.0, 3.0], w)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="linear: weight must be a Value or a numpy array, got str"):
+        tg.linear(np.ones(3), "w")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="linear: bias must be a Value or a numpy array, got tuple"):
+        tg.linear(np.ones(3), w, (0.0, 0.0))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"linear: bias of shape \(\)"):
+        tg.linear(np.ones(3), w, 1.0)  # a number is not a bias of shape (2,)
+
+
 # -- shape-changing errors --------------------------------------------------------------------
 
 

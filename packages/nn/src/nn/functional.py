@@ -12,6 +12,7 @@ can: ``log_softmax`` and ``log(1 + e^x)`` computed from logits stay finite where
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Any
 
@@ -222,7 +223,12 @@ def _nll(caller: str, log_probs: Value, target: npt.ArrayLike, reduction: str) -
     """``-log_probs[i, target[i]]`` per sample, reduced, after checking the targets."""
     classes = _class_indices(caller, log_probs.shape, target)
     n = len(classes)
-    picked = log_probs[np.arange(n), classes]
+    try:
+        picked = log_probs[_rows(n), classes]
+    except IndexError:
+        # numpy's indexing has checked that no class index is >= C (negative ones, which
+        # it would count from the end, were refused before): say it in our words.
+        raise _out_of_range(caller, classes, log_probs.shape[1]) from None
     if reduction == "none":
         return -picked
     if reduction == "sum":
@@ -231,8 +237,20 @@ def _nll(caller: str, log_probs: Value, target: npt.ArrayLike, reduction: str) -
     return picked.sum() * (-1.0 / n if n else math.nan)
 
 
+@functools.lru_cache(maxsize=8)
+def _rows(n: int) -> Array:
+    """``0, 1, ..., n - 1``: the row of each target. Made once per batch size (a training
+    loop asks for the same one every step), read-only since it is shared."""
+    rows = np.arange(n)
+    rows.flags.writeable = False
+    return rows
+
+
 def _class_indices(caller: str, shape: tuple[int, ...], target: npt.ArrayLike) -> Array:
-    """``target`` as an integer array ``(N,)`` of classes in ``[0, C)``; else a clear error."""
+    """``target`` as an integer array ``(N,)`` of classes, none negative; else a clear error.
+
+    That no class is ``>= C`` is checked by the indexing in :func:`_nll`.
+    """
     if isinstance(target, Value):
         raise TypeError(
             f"{caller}: targets must be a numpy array of integer class indices, not a Value"
@@ -258,14 +276,17 @@ def _class_indices(caller: str, shape: tuple[int, ...], target: npt.ArrayLike) -
         raise ValueError(
             f"{caller}: input batch size {shape[0]} does not match target batch size {len(classes)}"
         )
-    n_classes = shape[1]
-    if classes.size and (classes.min() < 0 or classes.max() >= n_classes):
-        bad = classes[(classes < 0) | (classes >= n_classes)][0]
-        raise ValueError(
-            f"{caller}: target class index {bad} is out of range for {n_classes} classes "
-            f"(valid: 0 to {n_classes - 1})"
-        )
+    if classes.size and classes.min() < 0:
+        raise _out_of_range(caller, classes, shape[1])
     return classes
+
+
+def _out_of_range(caller: str, classes: Array, n_classes: int) -> ValueError:
+    bad = classes[(classes < 0) | (classes >= n_classes)][0]
+    return ValueError(
+        f"{caller}: target class index {bad} is out of range for {n_classes} classes "
+        f"(valid: 0 to {n_classes - 1})"
+    )
 
 
 def _reduce(loss: Value, reduction: str) -> Value:

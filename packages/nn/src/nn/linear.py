@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+import tensorgrad
 from nn import init
 from nn.module import Module
 from nn.parameter import Parameter
@@ -18,6 +19,8 @@ __all__ = ["Identity", "Linear"]
 
 class Linear(Module):
     """Apply ``y = x Wᵀ + b`` to the last axis of ``x``, as ``torch.nn.Linear``.
+
+    The forward pass is :func:`tensorgrad.linear`: one node in the graph per layer.
 
     ``W`` has shape ``(out_features, in_features)``: row ``j`` holds the weights of output
     unit ``j``. Both ``W`` and ``b`` start uniform on ``[-1/√in, 1/√in]``, PyTorch's default
@@ -30,9 +33,9 @@ class Linear(Module):
         The sizes of each input and each output sample.
     bias : bool, default True
         Whether to learn ``b``; without it, ``bias`` is None.
-    dtype : numpy floating dtype, optional
-        The dtype of the parameters (float64 by default, as tensorgrad's; ``np.float32``
-        is faster). Inputs should have the same dtype.
+    dtype : dtype, optional
+        The dtype of the parameters, a numpy floating-point type: float64 by default, as
+        tensorgrad's; ``np.float32`` is faster. Inputs should have the same dtype.
     generator : numpy.random.Generator, optional
         Where to draw the initial values; by default nn's global generator
         (see :func:`nn.manual_seed`).
@@ -80,13 +83,12 @@ class Linear(Module):
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """``x @ W.T + b`` for ``x`` of shape ``(..., in_features)``."""
         if x.ndim == 0 or x.shape[-1] != self.in_features:
-            # matmul's own message would show Wᵀ's shape, which the caller never wrote.
+            # tensorgrad.linear's message would be about shapes; this one names the layer.
             raise ValueError(
                 f"Linear(in_features={self.in_features}): the input's last axis must have "
                 f"size {self.in_features}, got an input of shape {x.shape}"
             )
-        y = x @ self.weight.T
-        return y if self.bias is None else y + self.bias
+        return tensorgrad.linear(x, self.weight, self.bias)
 
     def extra_repr(self) -> str:
         return (

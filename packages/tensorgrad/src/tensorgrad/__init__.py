@@ -21,7 +21,7 @@ array([[0.5, 0.7, 0.9]])
 """
 
 from tensorgrad.autograd import grad
-from tensorgrad.functional import log_softmax, logsumexp, softmax
+from tensorgrad.functional import linear, log_softmax, logsumexp, softmax
 from tensorgrad.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from tensorgrad.gradcheck import GradcheckError, gradcheck
 from tensorgrad.tensor import Tensor, Value, concatenate, maximum, minimum, stack, where
@@ -37,6 +37,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "is_grad_enabled",
+    "linear",
     "log_softmax",
     "logsumexp",
     "maximum",

@@ -79,9 +79,10 @@ def grad(
         What to differentiate. With several outputs, their gradients add up.
     inputs : Value or sequence of Value
         With respect to what; they must require grad.
-    grad_outputs : array or Value, or a list of them (one per output), optional
-        The seed for each output, of its shape; None (for all outputs, or in the list)
-        stands for 1, which only a one-element output accepts.
+    grad_outputs : array_like, Value or list, optional
+        The seed for each output, of its shape: an array or a Value for a single output,
+        a list of them (one per output) for several. None (for all outputs, or in the
+        list) stands for 1, which only a one-element output accepts.
     retain_graph : bool, optional
         Keep the graph for another backward; by default, keep it only if ``create_graph``.
     create_graph : bool, default False

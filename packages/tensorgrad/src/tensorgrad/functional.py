@@ -1,21 +1,126 @@
-"""Softmax and its relatives, computed stably: logits of ±1000 give no inf, NaN or warning.
+"""The functions of a network's layers, each one operation with its own backward.
 
-Each is one operation with its own backward, rather than a composition of ``exp``,
-``sum`` and ``log``: that is both faster and stable. The trick is the same in all three:
+* :func:`linear`, the affine map of a fully connected layer, ``x @ weight.T + bias``;
+* :func:`softmax` and its relatives :func:`log_softmax` and :func:`logsumexp`, computed
+  stably: logits of ±1000 give no inf, NaN or warning.
+
+Each is one operation rather than a composition of smaller ones (``.T``, ``@`` and ``+``;
+``exp``, ``sum`` and ``log``): one node in the graph instead of several is faster, and for
+the softmax family it is also what makes them stable. The trick is the same in all three:
 ``log(sum(exp(x)))`` equals ``m + log(sum(exp(x - m)))`` for any ``m``, and with ``m`` the
 maximum no exponential overflows and the largest one is exactly 1.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-from tensorgrad.tensor import Array, Value, _axes, _exp, _kept_shape, _record
+from tensorgrad.broadcast import unbroadcast
+from tensorgrad.tensor import Array, Operand, Value, _axes, _data, _exp, _kept_shape, _record
 
-__all__ = ["log_softmax", "logsumexp", "softmax"]
+__all__ = ["linear", "log_softmax", "logsumexp", "softmax"]
+
+
+def linear(x: Operand, weight: Operand, bias: Operand | None = None) -> Value:
+    """``x @ weight.T + bias``, the affine map of a fully connected layer, as one operation.
+
+    As ``torch.nn.functional.linear``, with the weight stored as PyTorch stores it: row
+    ``j`` of ``weight`` holds the weights of output ``j``. The result is the same as that
+    of ``x @ weight.T + bias``, but it is one node in the graph instead of three, and its
+    backward is the three formulas of a layer written out, for ``g`` the gradient of the
+    result::
+
+        grad of x      = g @ weight                    (..., in)
+        grad of weight = gᵀ x, summed over the batch   (out, in)
+        grad of bias   = g, summed over the batch      (out,)
+
+    Parameters
+    ----------
+    x : Value or ndarray
+        The input, of shape ``(..., in_features)``: one sample ``(in_features,)``, a batch
+        ``(N, in_features)``, or batches of batches. A numpy array is data, a constant: it
+        gets no gradient (and none is computed for it).
+    weight : Value or ndarray
+        Shape ``(out_features, in_features)``.
+    bias : Value or ndarray, optional
+        Shape ``(out_features,)``; without it, the map is ``x @ weight.T``.
+
+    Returns
+    -------
+    Value
+        Shape ``(..., out_features)``.
+
+    Raises
+    ------
+    TypeError
+        If an operand is not a Value or a numpy array.
+    ValueError
+        If ``weight`` is not 2-D, or the shapes do not fit together (naming them).
+
+    Examples
+    --------
+    >>> x = np.array([[1.0, 2.0, 3.0]])
+    >>> weight = Value([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]])  # 3 inputs, 2 outputs
+    >>> bias = Value([0.5, -0.5])
+    >>> y = linear(x, weight, bias)
+    >>> y.data
+    array([[1.5, 4.5]])
+    >>> y.sum().backward()
+    >>> weight.grad  # each row: x
+    array([[1., 2., 3.],
+           [1., 2., 3.]])
+    >>> bias.grad
+    array([1., 1.])
+    """
+    x_data, w_data = _data(x), _data(weight)
+    b_data = None if bias is None else _data(bias)
+    if x_data is NotImplemented or w_data is NotImplemented or b_data is NotImplemented:
+        named = (("x", x, x_data), ("weight", weight, w_data), ("bias", bias, b_data))
+        name, operand = next((n, v) for n, v, d in named if d is NotImplemented)
+        raise TypeError(
+            f"linear: {name} must be a Value or a numpy array, got {type(operand).__name__}"
+        )
+    x_shape, w_shape = np.shape(x_data), np.shape(w_data)
+    if len(w_shape) != 2:
+        raise ValueError(
+            f"linear: weight must have shape (out_features, in_features), got shape {w_shape}"
+        )
+    if not x_shape or x_shape[-1] != w_shape[1]:
+        raise ValueError(
+            f"linear: input of shape {x_shape} and weight of shape {w_shape}: the input's "
+            f"last axis must have size in_features = {w_shape[1]}"
+        )
+    data = np.matmul(x_data, w_data.T)  # a view: BLAS reads the weight transposed, no copy
+    if b_data is not None:
+        if np.shape(b_data) != w_shape[:1]:
+            raise ValueError(
+                f"linear: bias of shape {np.shape(b_data)} and weight of shape {w_shape}: "
+                f"the bias must have shape ({w_shape[0]},)"
+            )
+        if b_data.dtype == data.dtype:
+            data += b_data  # in place, into the product just made: no temporary
+        else:
+            data = data + b_data  # numpy's type promotion, as for `x @ weight.T + bias`
+    return _record(data, "linear", _linear_backward, (x, weight, bias), (x_data, w_data, b_data))
+
+
+def _linear_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    x, weight, bias = args
+    if i == 0:
+        return unbroadcast(g @ weight, x)  # the shapes match: this only matches the dtype
+    if i == 2:
+        return unbroadcast(g, bias)  # the sum over the batch axes
+    if g.ndim != 2:
+        # One sample (1-D), or batches of batches: as rows of one batch, so that a single
+        # product sums over them all. (The row count is spelled out: -1 is ambiguous when
+        # an axis has size 0.)
+        rows = math.prod(x.shape[:-1])
+        g, x = g.reshape(rows, g.shape[-1]), x.reshape(rows, x.shape[-1])
+    return unbroadcast(g.T @ x, weight)  # for the dtype
 
 
 def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) -> Value:
@@ -89,7 +194,11 @@ def _max(x: Array, axes: int | tuple[int, ...]) -> Array:
         result: Array = x.sum(axis=axes, keepdims=True)
         return result
     m = x.max(axis=axes, keepdims=True)
-    # A row of -inf (or one +inf) would give inf - inf = NaN; such rows need no shift.
+    # Where the maximum is infinite (a row of -inf, or a +inf in the row), shifting by it
+    # would make the whole row inf - inf = NaN; shifting by 0 instead makes logsumexp of
+    # the row -inf (the log of an empty sum) or +inf, as it should be. softmax and
+    # log_softmax of a row of -inf stay NaN (0/0, and -inf + inf), as in PyTorch, and
+    # numpy warns about that 0/0 or log(0) as it always does.
     return m if np.isfinite(m).all() else np.where(np.isfinite(m), m, 0)
 
 

@@ -64,13 +64,16 @@ BackwardFn = Callable[[Any, Any, tuple[Any, ...], int], Any]
 class Value:
     """A numpy array that remembers how it was computed, so gradients can flow back to it.
 
+    After :meth:`backward`, the gradient of this Value is in :attr:`grad`.
+
     Parameters
     ----------
     data : array_like
         A number, a (nested) list of numbers, or a numpy array; it is copied. Float
         arrays keep their dtype; ints, bools and lists become float64.
-    dtype : numpy floating dtype, optional
-        Convert the data to this dtype, such as ``np.float32``.
+    dtype : dtype, optional
+        Convert the data to this dtype, which must be a numpy floating-point type such
+        as ``np.float32``.
     requires_grad : bool, default True
         Whether backward computes a gradient for this Value. Data you only feed in can
         simply stay a numpy array, which is a constant.
@@ -79,10 +82,6 @@ class Value:
     ----------
     data : ndarray
         The array computed by the forward pass.
-    grad : ndarray
-        The derivative of the output that :meth:`backward` was called on with respect to
-        this Value, of the same shape and dtype as ``data``; zeros until then. Gradients
-        *accumulate* over calls to :meth:`backward`: call :meth:`zero_grad` between steps.
     requires_grad : bool
         Whether gradients flow to this Value. Results of operations require grad when an
         operand does and grad mode is on (see :class:`tensorgrad.no_grad`).
@@ -195,8 +194,10 @@ class Value:
     def grad(self) -> Array:
         """The gradient accumulated by backward, as an array like ``data`` (zeros until then).
 
-        Assign ``None`` (or call :meth:`zero_grad`) to reset it, or an array of the same
-        shape to set it.
+        The derivative of the output that :meth:`backward` was called on with respect to
+        this Value, of the same shape and dtype as ``data``. Gradients *accumulate* over
+        calls to :meth:`backward`: call :meth:`zero_grad` between steps. Assign ``None``
+        (or call :meth:`zero_grad`) to reset it, or an array of the same shape to set it.
 
         Examples
         --------
@@ -851,22 +852,29 @@ class Value:
         >>> x.transpose().shape, x.transpose(0, 2, 1).shape, x.transpose((1, 0, 2)).shape
         ((4, 3, 2), (2, 4, 3), (3, 2, 4))
         """
-        if axes:
-            order = _axes(_shape_arg(axes), self.ndim, "transpose")
-            if len(order) != self.ndim:
-                raise ValueError(
-                    f"transpose: axes {_shape_arg(axes)} are not a permutation of the "
-                    f"{self.ndim} axes of a Value of shape {self.shape}"
-                )
-        else:
-            order = tuple(reversed(range(self.ndim)))
-        inverse = tuple(int(k) for k in np.argsort(order))
+        if not axes:
+            return self._permute(tuple(reversed(range(self.ndim))))
+        order = _axes(_shape_arg(axes), self.ndim, "transpose")
+        if len(order) != self.ndim:
+            raise ValueError(
+                f"transpose: axes {_shape_arg(axes)} are not a permutation of the "
+                f"{self.ndim} axes of a Value of shape {self.shape}"
+            )
+        return self._permute(order)
+
+    def _permute(self, order: tuple[int, ...]) -> Value:
+        """The axes in ``order``, a permutation already checked."""
         data = self.data.transpose(order)
-        return _record(data, "transpose", Value._transpose_backward, (self,), (self.data, inverse))
+        return _record(data, "transpose", Value._transpose_backward, (self,), (self.data, order))
 
     @staticmethod
     def _transpose_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return g.transpose(args[1])  # args[1] is the inverse permutation
+        order = args[1]
+        # Axis k of the result is axis order[k] of x: the gradient goes back by the inverse
+        # permutation. A permutation of two axes or fewer (a matrix's .T) is its own inverse.
+        if len(order) > 2:
+            order = tuple(order.index(k) for k in range(len(order)))
+        return g.transpose(order)
 
     @property
     def T(self) -> Value:  # noqa: N802  (numpy's and PyTorch's name)
@@ -890,7 +898,7 @@ class Value:
         a, b = (_axes(axis, self.ndim, "swapaxes")[0] for axis in (axis1, axis2))
         order = list(range(self.ndim))
         order[a], order[b] = b, a
-        return self.transpose(order)
+        return self._permute(tuple(order))
 
     def broadcast_to(self, shape: Sequence[int]) -> Value:
         """This Value repeated along new or size-1 axes to ``shape``, as numpy broadcasts.

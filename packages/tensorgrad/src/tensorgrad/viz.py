@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tensorgrad.autograd import _freed
 from tensorgrad.tensor import Value
 
 __all__ = ["to_dot"]
@@ -17,17 +18,23 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
     """Return the DOT source of the graph that computed ``root``.
 
     Each Value is a box showing its shape and dtype; each operation is an oval between
-    its operands and its result. Constants (numbers and arrays) are not drawn. After a
-    backward without ``retain_graph`` the graph is freed, so draw it before.
+    its operands and its result. Constants (numbers and arrays) are not drawn.
 
     Parameters
     ----------
     root : Value
         The output whose graph to draw.
-    labels : mapping from Value to str, optional
-        Names to show in the boxes, such as ``{x: "x", W: "W"}``.
+    labels : dict of Value to str, optional
+        Names to show in the boxes, such as ``{x: "x", W: "W"}`` (any mapping will do).
     rankdir : {"LR", "TB", "RL", "BT"}, default "LR"
         Direction of the drawing: left to right by default.
+
+    Raises
+    ------
+    RuntimeError
+        If a backward without ``retain_graph=True`` has freed the graph: it no longer
+        exists to be drawn. Draw it before the backward, or keep it with
+        ``backward(retain_graph=True)``.
 
     Examples
     --------
@@ -63,6 +70,13 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
         )
         if node._backward is None:
             continue
+        if node._backward is _freed:
+            # Drawn, the node would look like an input: a graph that silently lost its past.
+            raise RuntimeError(
+                f"to_dot: the graph behind {node._op} (shape {node.shape}) was freed by a "
+                f"backward. Call to_dot before backward, or pass retain_graph=True to "
+                f"backward to keep the graph."
+            )
         lines.append(f'  {nid}_op [label="{_escape(node._op)}"];')
         lines.append(f"  {nid}_op -> {nid};")
         # `x * x` draws one edge, not two; constants (None) are not drawn.
