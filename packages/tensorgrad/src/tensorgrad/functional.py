@@ -130,6 +130,9 @@ def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) 
     --------
     >>> logsumexp(Value([1000.0, 1000.0])).item()  # 1000 + log(2)
     1000.6931471805599
+
+    As in PyTorch, an infinite element makes the result that infinity (-inf for a row of
+    -inf, the log of an empty sum, and over an empty axis too), not NaN.
     """
     axes = _axes(axis, x.ndim, "logsumexp")
     data = _logsumexp(x.data, axes)
@@ -153,10 +156,13 @@ def log_softmax(x: Value, axis: int = -1) -> Value:
     --------
     >>> log_softmax(Value([0.0, 1000.0, -1000.0])).data
     array([-1000.,     0., -2000.])
+
+    As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
     (axis,) = _axes(axis, x.ndim, "log_softmax")
     shifted = x.data - _max(x.data, axis)
-    shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))  # now the result
+    if shifted.size:  # (an empty axis would take log(0) of the kept shape, and warn)
+        shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))  # now the result
     return _record(shifted, "log_softmax", _log_softmax_backward, (x,), (x.data, axis))
 
 
@@ -173,6 +179,8 @@ def softmax(x: Value, axis: int = -1) -> Value:
     >>> softmax(Value([[1000.0, 1000.0], [0.0, -1000.0]])).data
     array([[0.5, 0.5],
            [1. , 0. ]])
+
+    As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
     (axis,) = _axes(axis, x.ndim, "softmax")
     e = np.exp(x.data - _max(x.data, axis))
@@ -189,21 +197,28 @@ def _softmax_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
 
 
 def _max(x: Array, axes: int | tuple[int, ...]) -> Array:
-    """The maximum over ``axes`` (kept), or 0 where it is infinite, to shift by safely."""
+    """The maximum over ``axes`` (kept), to shift by.
+
+    Where it is infinite, shifting by it makes the row inf - inf = NaN: softmax and
+    log_softmax of a row with a +inf or of -inf only are NaN, as in PyTorch (and numpy
+    warns about the inf - inf, as it always does). :func:`_logsumexp` shifts by 0 there.
+    """
     if x.size == 0:  # nothing to shift by: an empty sum is 0, in the kept shape
         result: Array = x.sum(axis=axes, keepdims=True)
         return result
-    m = x.max(axis=axes, keepdims=True)
-    # Where the maximum is infinite (a row of -inf, or a +inf in the row), shifting by it
-    # would make the whole row inf - inf = NaN; shifting by 0 instead makes logsumexp of
-    # the row -inf (the log of an empty sum) or +inf, as it should be. softmax and
-    # log_softmax of a row of -inf stay NaN (0/0, and -inf + inf), as in PyTorch, and
-    # numpy warns about that 0/0 or log(0) as it always does.
-    return m if np.isfinite(m).all() else np.where(np.isfinite(m), m, 0)
+    m: Array = x.max(axis=axes, keepdims=True)
+    return m
 
 
 def _logsumexp(x: Array, axes: tuple[int, ...]) -> Array:
     """``log(sum(exp(x)))`` over ``axes``, kept, shifted by the maximum."""
+    if x.size == 0:  # the log of an empty sum, without numpy's warning about log(0)
+        return np.full(_kept_shape(x.shape, axes), -np.inf, dtype=x.dtype)
     m = _max(x, axes)
+    if not np.isfinite(m).all():
+        # Shifting by an infinite maximum would make the row inf - inf = NaN; by 0, the
+        # result is -inf for a row of -inf (the log of an empty sum) and +inf for a row
+        # with a +inf, as it should be (and as in PyTorch).
+        m = np.where(np.isfinite(m), m, 0)
     result: Array = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
     return result

@@ -464,7 +464,28 @@ class Value:
     def _pow_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
         a, b = args
         if i == 0:
-            return unbroadcast(g * b * a ** (b - 1), a)
+            # d/da = b a**(b-1), which is 0 where b == 0 (a**0 is the constant 1); but at a
+            # base of 0 (or NaN) the formula is 0 * inf = NaN. PyTorch returns 0 there.
+            if isinstance(b, (int, float)):  # the common case, x**2: no mask to compute
+                if b == 0:
+                    return _zeros(g, a)
+                return unbroadcast(g * b * a ** (b - 1), a)
+            base = a
+            zero_exponent = _plain(b) == 0
+            if zero_exponent.any():
+                # Only where the formula fails: elsewhere b == 0 keeps its exact derivative
+                # with respect to b (a**-1), which higher-order derivatives need.
+                # `not |a| > 0` is true for 0 and for NaN.
+                bad = zero_exponent & ~(np.abs(_plain(a)) > 0)
+                if bad.any():
+                    base = _where(bad, 1.0, a)  # 0 * 1**-1 = 0, with no inf on the way
+            return unbroadcast(g * b * base ** (b - 1), a)
+        # d/db = a**b log(a): at a == 0 that is 0 * -inf = NaN for b >= 0 (and a numpy
+        # warning); PyTorch returns 0 there, as the limit from a > 0. For b < 0, a**b is
+        # inf and the gradient -inf, as in PyTorch.
+        zero_base = _plain(a) == 0
+        if np.any(zero_base):
+            a = _where(zero_base & (_plain(b) >= 0), 1.0, a)  # log(1) = 0
         return unbroadcast(g * out * _log(a), b)
 
     def __neg__(self) -> Value:
@@ -572,15 +593,28 @@ class Value:
         return g * (1 - out * out)
 
     def sigmoid(self) -> Value:
-        """Logistic sigmoid ``1 / (1 + e**-x)``, elementwise, without overflow for any ``x``.
+        """Logistic sigmoid ``1 / (1 + e**-x)``, elementwise, accurate in both tails.
+
+        As in PyTorch, tiny values for very negative ``x`` keep their relative precision
+        (``sigmoid(-40)`` is about ``4.2e-18``, not 0), and no ``x`` gives a warning.
 
         Examples
         --------
         >>> Value([-1000.0, 0.0, 1000.0]).sigmoid().data
         array([0. , 0.5, 1. ])
+        >>> print(f"{Value(-40.0).sigmoid().item():.6e}")  # about e**-40
+        4.248354e-18
         """
-        # sigmoid(x) = (1 + tanh(x/2)) / 2 exactly, and tanh never overflows.
-        data = 0.5 + 0.5 * np.tanh(0.5 * self.data)
+        # 1 / (1 + e**-x), as PyTorch computes it: accurate to a few ulps, relative, in
+        # both tails (the form 0.5 + 0.5 tanh(x/2) cancels to 0 below x = -37). e**-x
+        # overflows to inf for x < -709 (-88 in float32), which gives 0 where the true
+        # value is below the smallest normal number, as in PyTorch: not worth a warning.
+        data = np.empty_like(self.data)  # `out=` keeps a 0-d result an array
+        np.negative(self.data, out=data)
+        with np.errstate(over="ignore"):
+            np.exp(data, out=data)
+        data += 1
+        np.reciprocal(data, out=data)
         return _record(data, "sigmoid", Value._sigmoid_backward, (self,), (self.data,))
 
     @staticmethod
@@ -589,6 +623,8 @@ class Value:
 
     def relu(self) -> Value:
         """Rectified linear unit ``max(x, 0)``, elementwise; its gradient at 0 is 0.
+
+        As in PyTorch, a NaN input gives NaN, and its gradient passes through (1).
 
         Examples
         --------
@@ -600,7 +636,9 @@ class Value:
 
     @staticmethod
     def _relu_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return g * (out > 0)
+        # Not `out > 0`: a NaN input passes its gradient through, as in PyTorch (whose
+        # mask is `out <= 0`, false for NaN). The result is never negative.
+        return g * (out != 0)
 
     def sqrt(self) -> Value:
         """Square root, elementwise.
@@ -617,7 +655,7 @@ class Value:
         return 0.5 * g / out
 
     def abs(self) -> Value:
-        """Absolute value, elementwise; its gradient at 0 is 0.
+        """Absolute value, elementwise; its gradient at 0 is 0, and at NaN too (as PyTorch's).
 
         Examples
         --------
@@ -628,10 +666,16 @@ class Value:
 
     @staticmethod
     def _abs_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return g * np.sign(_plain(args[0]))
+        x = _plain(args[0])
+        # The sign of x, 0 at 0 and at NaN as PyTorch's sgn (numpy's sign(NaN) is NaN):
+        # the two masks as int8 (0 or 1), subtracted, cost about what np.sign does.
+        return g * ((x > 0).view(np.int8) - (x < 0).view(np.int8))
 
     def clip(self, lo: float | None = None, hi: float | None = None) -> Value:
         """Limit the values to ``[lo, hi]``; the gradient passes where ``lo <= x <= hi``.
+
+        As in numpy and PyTorch, bounds with ``lo > hi`` make every element ``hi``; the
+        gradient is then 0 everywhere.
 
         Parameters
         ----------
@@ -646,11 +690,21 @@ class Value:
         if lo is None and hi is None:
             raise ValueError("clip: give at least one of lo and hi")
         data = np.clip(self.data, lo, hi)
+        if lo is not None and hi is not None:
+            crossed = np.greater(lo, hi)
+            if crossed.any():
+                # Bounds in the wrong order: every element becomes hi, and none lies in
+                # [lo, hi], so no gradient passes (as in PyTorch), not even where x == hi.
+                args = (self.data, crossed)
+                return _record(data, "clip", Value._clip_backward, (self,), args)
         return _record(data, "clip", Value._clip_backward, (self,), (self.data,))
 
     @staticmethod
     def _clip_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return g * (out == args[0])  # the gradient passes where clipping left x unchanged
+        kept = out == args[0]  # the gradient passes where clipping left x unchanged
+        if len(args) > 1:
+            kept = kept & ~args[1]  # ... and lo <= hi
+        return g * kept
 
     # -- reductions -----------------------------------------------------------------------
 
@@ -958,6 +1012,9 @@ Tensor = Value
 def maximum(a: Operand, b: Operand) -> Value:
     """Elementwise maximum of ``a`` and ``b``, broadcast; ties share the gradient equally.
 
+    As in PyTorch and ``np.maximum``, a NaN in either operand gives NaN, and then both
+    operands get the gradient.
+
     Examples
     --------
     >>> x = Value([1.0, 2.0, 3.0])
@@ -966,33 +1023,44 @@ def maximum(a: Operand, b: Operand) -> Value:
     >>> y.data, x.grad
     (array([2., 2., 3.]), array([0. , 0.5, 1. ]))
     """
-    return _pick("maximum", np.maximum, a, b)
+    return _pick("maximum", np.maximum, _maximum_backward, a, b)
 
 
 def minimum(a: Operand, b: Operand) -> Value:
     """Elementwise minimum of ``a`` and ``b``, broadcast; ties share the gradient equally.
+
+    A NaN in either operand gives NaN, and both operands get the gradient (as :func:`maximum`).
 
     Examples
     --------
     >>> minimum(Value([1.0, 2.0, 3.0]), 2.0).data
     array([1., 2., 2.])
     """
-    return _pick("minimum", np.minimum, a, b)
+    return _pick("minimum", np.minimum, _minimum_backward, a, b)
 
 
-def _pick(op: str, fn: Callable[[Any, Any], Any], a: Operand, b: Operand) -> Value:
-    result = _binary(op, fn, _pick_backward, a, b)
+def _pick(
+    op: str, fn: Callable[[Any, Any], Any], backward: BackwardFn, a: Operand, b: Operand
+) -> Value:
+    result = _binary(op, fn, backward, a, b)
     if result is NotImplemented:
         raise _type_error(op, a, b)
     return result
 
 
-def _pick_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    # maximum and minimum: an operand gets the gradient where it is the result, and half
-    # of it where the two operands tie (as in PyTorch).
-    a, b = args
-    x = args[i]
-    return unbroadcast(g * (x == out) - g * 0.5 * (a == b), x)
+# maximum and minimum, as in PyTorch: an operand gets the gradient unless the other one wins
+# (is strictly larger, for maximum), and half of it where the two tie. So with a NaN, which
+# neither wins against, both get all of it (a mask `x == out` would give both none).
+
+
+def _maximum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    x, other = args[i], args[1 - i]
+    return unbroadcast(g * ~(x < other) - g * 0.5 * (x == other), x)
+
+
+def _minimum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+    x, other = args[i], args[1 - i]
+    return unbroadcast(g * ~(x > other) - g * 0.5 * (x == other), x)
 
 
 def where(condition: npt.ArrayLike, a: Operand, b: Operand) -> Value:
@@ -1221,6 +1289,25 @@ def _log(x: Any) -> Any:
 def _exp(x: Any) -> Any:
     """Exponential of an array or a Value (for backward formulas)."""
     return x.exp() if isinstance(x, Value) else np.exp(x)
+
+
+def _where(mask: Any, a: Any, b: Any) -> Any:
+    """``a`` where ``mask``, ``b`` elsewhere; a Value if either is one (for backward formulas)."""
+    if isinstance(a, Value) or isinstance(b, Value):
+        return where(mask, a, b)
+    return np.where(mask, a, b)
+
+
+def _zeros(g: Any, x: Any) -> Any:
+    """Zeros of ``x``'s shape and dtype, as a constant Value if ``g`` is a Value.
+
+    The gradient of an operand ``x`` that does not change the result (for backward
+    formulas, where ``g`` is the gradient of the result).
+    """
+    zeros = np.zeros(x.shape, dtype=x.dtype)
+    if isinstance(g, Value):
+        return _record(zeros, "zeros", None, (), ())
+    return zeros
 
 
 def _index_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:
