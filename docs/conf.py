@@ -23,6 +23,8 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util.inspect import TypeAliasForwardRef
+from sphinx.util.typing import stringify_annotation
 
 import scalargrad
 
@@ -86,6 +88,31 @@ nitpick_ignore = [
     ("py:class", "array_like"),
     ("py:class", "collections.abc.Callable"),
     ("py:class", "callable"),
+    # More of the standard library and numpy, in nn's signatures.
+    ("py:class", "collections.abc.Iterable"),
+    ("py:class", "collections.abc.Iterator"),
+    ("py:class", "os.PathLike"),
+    ("py:class", "numpy.random.Generator"),
+    ("py:class", "npt.DTypeLike"),  # inside a union, which autodoc leaves as written
+    ("py:class", "dtype"),  # numpy's dtype, in a parameter list ("dtype : dtype, optional")
+    # The named tuple that Module.load_state_dict returns, private as in PyTorch.
+    ("py:class", "nn.module._IncompatibleKeys"),
+    # Plain words and phrases in the "type" part of nn's parameter lists ("iterable of Value,
+    # or of dicts", "mapping of str to array", "str or path-like", "function or list of
+    # functions", "(float, float), default (0.9, 0.999)", "named tuple ``(missing_keys,
+    # unexpected_keys)``"), which napoleon cuts at each comma into class references.
+    ("py:class", "iterable"),
+    ("py:class", "of dicts"),
+    ("py:class", "mapping"),
+    ("py:class", "path-like"),
+    ("py:class", "function"),
+    ("py:class", "functions"),
+    ("py:class", "(float"),
+    ("py:class", "float)"),
+    ("py:class", "(0.9"),
+    ("py:class", "0.999)"),
+    ("py:class", "named tuple ``(missing_keys"),
+    ("py:class", "unexpected_keys)``"),
 ]
 
 # -- MyST and MyST-NB ----------------------------------------------------------------------
@@ -136,9 +163,17 @@ autodoc_type_aliases = {
     "npt.DTypeLike": "numpy.typing.DTypeLike",
     "npt.NDArray": "numpy.typing.NDArray",
     "np.intp": "numpy.intp",
+    "np.random.Generator": "numpy.random.Generator",
     "Array": "numpy.ndarray",
-    "Operand": "Value | numpy.ndarray | float",
+    "Operand": "tensorgrad.Value | numpy.ndarray | float",
+    # nn's (nn.functional, nn.loss). A name written in an alias is looked up from the module
+    # that uses the alias; ``Value`` alone would be ambiguous from nn or tensorgrad.functional
+    # (scalargrad has a Value too), hence the full names.
+    "Input": "tensorgrad.Value | numpy.ndarray",
 }
+# Show the names in signatures without their modules (``Value``, not ``tensorgrad.Value``); the
+# link still goes to the right page.
+python_use_unqualified_type_names = True
 autosummary_generate = False  # the API pages are written by hand
 
 napoleon_google_docstring = False
@@ -185,32 +220,76 @@ copybutton_prompt_is_regexp = True
 
 
 # -- Public names re-exported by a package ------------------------------------------------
-# The API pages document each public name where users import it (``scalargrad.weighted_sum``),
-# not in the module that defines it (``scalargrad.engine``). Classes keep a link to their
-# defining module by themselves (autodoc adds ``:canonical:``), functions do not, so a
-# reference written inside ``scalargrad.engine`` to ``weighted_sum`` is retried here as
-# ``scalargrad.weighted_sum``. A reference that still does not resolve is reported as usual.
+# The API pages document each public name where users import it (``scalargrad.weighted_sum``,
+# ``nn.Linear``), not in the module that defines it (``scalargrad.engine``, ``nn.linear``).
+# Classes keep a link to their defining module by themselves (autodoc adds ``:canonical:``),
+# functions do not, so a reference written inside ``scalargrad.engine`` to ``weighted_sum`` is
+# retried here as ``scalargrad.weighted_sum``. Likewise:
+#
+# * nn's loss functions and optimizers are documented in their PyTorch homes, nn.functional and
+#   nn.optim (as torch.nn.functional and torch.optim), and are importable from nn too: a
+#   reference to ``nn.cross_entropy`` or ``SGD`` inside nn is retried in those two modules;
+# * nn builds on tensorgrad, and its docstrings say ``Value`` for ``tensorgrad.Value``.
+#
+# A reference that still does not resolve is reported as usual.
 
 OUR_PACKAGES = {"scalargrad", "tensorgrad", "nn"}
+DOCUMENTED_IN = {"nn": ["nn.functional", "nn.optim"]}
+"""Per package, the public modules where some of its top-level names are documented."""
+BUILT_ON = {"nn": "tensorgrad"}
+"""Per package, the package whose names its docstrings use without a module."""
+
+
+def _public_names(target: str, module: str | None) -> list[str]:
+    """Where a reference to ``target``, written inside ``module``, may be documented."""
+    head = target.split(".", 1)[0]
+    if head in OUR_PACKAGES:
+        full = target
+    elif module and module.split(".", 1)[0] in OUR_PACKAGES:
+        full = f"{module}.{target}"
+    else:
+        return []
+    package, *rest = full.split(".")
+    # Drop the leading modules one by one: nn.module.Module.state_dict -> nn.Module.state_dict.
+    tails = [".".join(rest[i:]) for i in range(len(rest))]
+    candidates = [f"{package}.{tail}" for tail in tails]
+    candidates += [f"{home}.{tail}" for home in DOCUMENTED_IN.get(package, []) for tail in tails]
+    if package in BUILT_ON:
+        candidates += [f"{BUILT_ON[package]}.{tail}" for tail in tails]
+    return [name for name in dict.fromkeys(candidates) if name != target]
 
 
 def resolve_reexported(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.TextElement
 ) -> nodes.reference | None:
-    """Resolve ``package.module.name`` (or ``name`` inside it) as ``package.name``."""
+    """Resolve ``package.module.name`` (or ``name`` inside it) where it is documented."""
     if node.get("refdomain") != "py":
         return None
-    target: str = node["reftarget"]
-    module: str = node.get("py:module") or target
-    package = module.split(".", 1)[0]
-    if package not in OUR_PACKAGES:
-        return None
-    public = f"{package}.{target.rsplit('.', 1)[-1]}"
-    if public == target:
-        return None
-    return env.domains["py"].resolve_xref(
-        env, node["refdoc"], app.builder, node["reftype"], public, node, contnode
+    for name in _public_names(node["reftarget"], node.get("py:module")):
+        found = env.domains["py"].resolve_xref(
+            env, node["refdoc"], app.builder, node["reftype"], name, node, contnode
+        )
+        if found is not None:
+            return found
+    return None
+
+
+# -- Type aliases with parameters -----------------------------------------------------------
+# An alias of autodoc_type_aliases followed by parameters (``npt.NDArray[Any]``) fails to
+# evaluate, and then autodoc gives up on the whole signature and shows every annotation as
+# written (``Path`` rather than ``str | os.PathLike``). Let an alias take parameters.
+
+
+def _alias_with_parameters(alias: TypeAliasForwardRef, item: object) -> TypeAliasForwardRef:
+    items = item if isinstance(item, tuple) else (item,)
+    names = ", ".join(
+        i.name if isinstance(i, TypeAliasForwardRef) else stringify_annotation(i, "fully-qualified")
+        for i in items
     )
+    return TypeAliasForwardRef(f"{alias.name}[{names}]")
+
+
+TypeAliasForwardRef.__getitem__ = _alias_with_parameters  # type: ignore[attr-defined]
 
 
 # -- Type aliases in unions -----------------------------------------------------------------

@@ -5,12 +5,15 @@ Run ``nox -s docs`` first: these tests read ``docs/_build/html`` and do not buil
 
 from __future__ import annotations
 
+import ast
 import posixpath
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 Site = dict[str, Any]  # path of each page in the built site -> its parsed contents
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_tutorials_are_found(tutorials: list[str]) -> None:
@@ -108,3 +111,62 @@ def _check_link(site: Site, root: Path, page: str, url: str) -> str | None:
     if fragment and target.endswith(".html") and fragment not in site[target].ids:
         return f"{target} has no element with id {fragment!r}"
     return None
+
+
+def test_the_tutorials_are_numbered_in_order_and_listed_in_that_order(
+    site: Site, tutorials: list[str]
+) -> None:
+    """Tutorials are files ``NN-name.md`` numbered 1, 2, 3... with no gap or repeat, and the
+    tutorials page (and its toctree, which makes the sidebar and the next/previous links)
+    lists them in that order."""
+    numbers = [int(path.removeprefix("tutorials/").split("-", 1)[0]) for path in tutorials]
+    assert numbers == list(range(1, len(numbers) + 1)), numbers
+    index = site["tutorials/index.html"]
+    names = [tutorial.removeprefix("tutorials/") for tutorial in tutorials]
+    linked = [urlsplit(url).path for tag, _, url in index.links if tag == "a"]
+    first_links = [name for name in dict.fromkeys(linked) if name in names]
+    assert first_links == names, first_links
+
+
+# -- the API reference lists every public name ---------------------------------------------------
+
+PACKAGES = ROOT / "packages"
+
+
+def _public_names() -> list[tuple[str, str]]:
+    """``(module, name)`` for each name in the ``__all__`` of each package and of each public
+    module (one whose path has no part starting with ``_``), read from the source without
+    importing it (this session does not install the packages)."""
+    found = []
+    for source in sorted(PACKAGES.glob("*/src/*/**/*.py")):
+        parts = source.relative_to(PACKAGES).with_suffix("").parts[2:]  # <package>/src/...
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if any(part.startswith("_") for part in parts):
+            continue
+        for node in ast.parse(source.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "__all__" for target in node.targets
+            ):
+                found += [(".".join(parts), name) for name in ast.literal_eval(node.value)]
+    return found
+
+
+def test_the_api_reference_documents_every_public_name(site: Site) -> None:
+    """Every name in an ``__all__`` has an entry on its package's API page (``api/nn.html``):
+    ``module.name`` itself, or, for a name the package re-exports, the same name in another of
+    its modules (``nn.cross_entropy`` is documented as ``nn.functional.cross_entropy``)."""
+    missing = []
+    for module, name in _public_names():
+        package = module.split(".", 1)[0]
+        page = f"api/{package}.html"
+        assert page in site, f"{page} is missing from the built site"
+        ids = site[page].ids
+        documented = (
+            f"{module}.{name}" in ids
+            or f"module-{module}.{name}" in ids  # a submodule, such as nn.optim
+            or any(a.startswith(f"{package}.") and a.endswith(f".{name}") for a in ids)
+        )
+        if not documented:
+            missing.append(f"{module}.{name} (on {page})")
+    assert not missing, "public names without an entry in the API reference:\n" + "\n".join(missing)
