@@ -7,6 +7,9 @@ virtualenvs when it is installed (much faster), and virtualenv otherwise.
 
 from __future__ import annotations
 
+import os
+import shutil
+
 import nox
 
 nox.options.default_venv_backend = "uv|virtualenv"
@@ -73,8 +76,6 @@ def docs(session: nox.Session) -> None:
     docs/_build/.jupyter_cache, so a rebuild only re-runs the pages whose code changed.
     Drawing graphs needs Graphviz's ``dot`` program (``apt-get install graphviz``).
     """
-    import shutil
-
     if shutil.which("dot") is None:
         session.error("the docs need Graphviz's `dot` program: apt-get install graphviz")
     session.install(*PACKAGES, "-r", "requirements/docs.txt")
@@ -151,8 +152,6 @@ def _install_torch(session: nox.Session) -> None:
     extra index cannot change where those come from. Then the session fails unless the
     installed torch is a CPU build.
     """
-    import os
-
     find_links = os.environ.get("PIP_FIND_LINKS", "").split()
     if find_links:
         sources = [f"--find-links={location}" for location in find_links]

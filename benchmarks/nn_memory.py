@@ -24,12 +24,23 @@ from __future__ import annotations
 import gc
 import sys
 import tracemalloc
+from collections.abc import Callable
 
 import numpy as np
 from _timing import FAIL, OK, environment, format_bytes, markdown_table, save_results
-from tensor_mlp_step import SIZES, Step, batch, initial_weights, make_nn_sgd, make_numpy
+from tensor_mlp_step import (
+    SIZES,
+    Array,
+    Step,
+    batch,
+    initial_weights,
+    make_nn_sgd,
+    make_numpy,
+)
 
 import nn  # noqa: F401  (imported here so that its import is not traced)
+
+Params = list[tuple[Array, Array]]
 
 STEPS = 1000
 GROWTH_FROM = 100
@@ -39,7 +50,7 @@ PEAK_GOAL = 1.2
 CONTENDERS = {"numpy by hand": make_numpy, "nn + SGD": make_nn_sgd}
 
 
-def measure(make: object) -> tuple[int, int, int]:
+def measure(make: Callable[[Params, Array, Array], Step]) -> tuple[int, int, int]:
     """Peak bytes over the first 1000 steps, growth from step 100 to 1000, and 1000 to 3000."""
     size = next(s for s in SIZES if s.name == "small")
     x, y = batch(size, np.float64)
@@ -47,7 +58,7 @@ def measure(make: object) -> tuple[int, int, int]:
     gc.collect()
     tracemalloc.start()
     try:
-        step: Step = make(params, x, y)  # type: ignore[operator]
+        step = make(params, x, y)
         after: dict[int, int] = {}
         for k in range(1, LONG_RUN + 1):
             step()

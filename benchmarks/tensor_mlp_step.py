@@ -241,9 +241,15 @@ def make_torch(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
     return step
 
 
-def make_dezero(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
+def _import_dezero() -> Any:
     np.int = int  # type: ignore[attr-defined]  # DeZero 0.0.13 predates its removal (numpy 1.24)
     import dezero
+
+    return dezero
+
+
+def make_dezero(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
+    dezero = _import_dezero()
     import dezero.functions as F  # noqa: N812  (DeZero's own convention)
 
     weights = [(dezero.Variable(w.copy()), dezero.Variable(b.copy())) for w, b in params]
@@ -329,17 +335,19 @@ ADAM = {"nn + Adam"}
 def available(names: list[str]) -> dict[str, str]:
     """The contenders that cannot be imported, with the reason (they are left out)."""
     missing = {}
-    modules = {"tensorgrad": "tensorgrad", "PyTorch": "torch", "DeZero": "dezero"}
-    modules.update({"nn + SGD": "nn", "nn + Adam": "nn"})
-    modules["HIPS autograd"] = "autograd"
+    imports: dict[str, Callable[[], object]] = {
+        "tensorgrad": lambda: __import__("tensorgrad"),
+        "nn + SGD": lambda: __import__("nn"),
+        "nn + Adam": lambda: __import__("nn"),
+        "PyTorch": lambda: __import__("torch"),
+        "DeZero": _import_dezero,
+        "HIPS autograd": lambda: __import__("autograd"),
+    }
     for name in names:
-        module = modules.get(name)
-        if module is None:
+        if name not in imports:
             continue
         try:
-            if module == "dezero":
-                np.int = int  # type: ignore[attr-defined]
-            __import__(module)
+            imports[name]()
         except ImportError as error:
             missing[name] = f"not installed ({error.name})"
     return missing

@@ -29,7 +29,7 @@ Why the engine looks the way it does (it is about ten times faster than microgra
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 
 __all__ = ["Value", "weighted_sum"]
@@ -421,8 +421,8 @@ def weighted_sum(
         if not isinstance(w, Value):
             raise TypeError(f"weighted_sum: weights must be Values, got {type(w).__name__}")
     # Numbers become constant leaves, so that the backward loop needs no type tests.
-    xs = [x if isinstance(x, Value) else Value(x) for x in inputs]
-    return _weighted_sum(weights, xs, bias if isinstance(bias, Value) else Value(bias))
+    (b,) = _as_values([bias])
+    return _weighted_sum(weights, _as_values(inputs), b)
 
 
 def _weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value) -> Value:
@@ -482,11 +482,17 @@ def _constant(x: object) -> float | None:
 
 
 def _as_float(data: object) -> float:
-    if isinstance(data, Real):
-        return float(data)
-    raise TypeError(
-        f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
-    )
+    number = _constant(data)
+    if number is None:
+        raise TypeError(
+            f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
+        )
+    return number
+
+
+def _as_values(xs: Iterable[Value | Number]) -> list[Value]:
+    """``xs`` with Values kept as they are and numbers made into constant leaves."""
+    return [x if isinstance(x, Value) else Value(x) for x in xs]
 
 
 def _check_divisor(numerator: float, divisor: float) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from scalargrad.engine import Number, Value, _weighted_sum
+from scalargrad.engine import Number, Value, _as_values, _weighted_sum
 
 __all__ = ["MLP", "Layer", "Module", "Neuron"]
 
@@ -30,12 +30,12 @@ def _as_rng(rng: Rng) -> random.Random | None:
     raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
 
 
-def _as_values(x: Sequence[Value | Number], n: int, owner: Module) -> list[Value]:
+def _inputs(x: Sequence[Value | Number], n: int, owner: Module) -> list[Value]:
     """The ``n`` inputs of ``owner`` as Values (numbers become constant leaves)."""
     if not hasattr(x, "__len__") or len(x) != n:
         got = f"{len(x)} inputs" if hasattr(x, "__len__") else type(x).__name__
         raise ValueError(f"{owner!r} expects a sequence of {n} inputs, got {got}")
-    return [xi if isinstance(xi, Value) else Value(xi) for xi in x]
+    return _as_values(x)
 
 
 class Module:
@@ -91,7 +91,7 @@ class Neuron(Module):
         self.nonlin = nonlin
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:
-        return self._forward(_as_values(x, len(self.w), self))
+        return self._forward(_inputs(x, len(self.w), self))
 
     def _forward(self, xs: Sequence[Value]) -> Value:
         act = _weighted_sum(self.w, xs, self.b)
@@ -135,7 +135,7 @@ class Layer(Module):
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         # Check and convert the inputs once here rather than once per neuron.
-        xs = _as_values(x, self.nin, self)
+        xs = _inputs(x, self.nin, self)
         out = [n._forward(xs) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
