@@ -137,8 +137,28 @@ def test_gradients_are_writable_arrays() -> None:
     assert y.grad.shape == ()
 
 
+def test_backward_formulas_are_handed_arrays_not_numpy_scalars(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # numpy makes scalars of 0-d results (-g, g / n, a + b); a formula that reshapes one
+    # leaks a little memory inside numpy (a few KB per thousand training steps).
+    seen: list[type] = []
+    sum_backward = Value._sum_backward
+
+    def spy(g: object, out: object, args: tuple[object, ...], i: int) -> object:
+        seen.append(type(g))
+        return sum_backward(g, out, args, i)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Value, "_sum_backward", staticmethod(spy))
+    x = Value([1.0, 2.0])
+    s = x.sum()
+    (-s + -s).backward()  # the gradient of s adds up two numpy scalars
+    assert seen == [np.ndarray]
+    np.testing.assert_array_equal(x.grad, [-2.0, -2.0])
+
+
 def test_retained_backward_twice_through_a_mean_of_intermediates() -> None:
-    # mean's backward broadcasts a numpy scalar: a read-only array that h must not own.
+    # h's gradient comes from mean's backward; the second backward must add to it safely.
     x = Value([1.0, 3.0])
     h = x * 1.0
     loss = h.mean()

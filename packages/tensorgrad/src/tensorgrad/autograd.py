@@ -181,7 +181,7 @@ def _walk(
     for output, seed in zip(outputs, seeds):
         totals[output] = totals[output] + seed if output in totals else seed
     ready = [output for output in totals if users[output] == 0]
-    borrowed: set[Value] = set()  # nodes whose total is another node's gradient (or a view)
+    borrowed: set[Value] = set()  # nodes whose total may be another node's too (a view)
     check = _modes.anomaly
     recording = _modes.grad_enabled
     _modes.grad_enabled = create_graph  # the formulas build a graph only if asked to
@@ -190,7 +190,10 @@ def _walk(
         while ready:
             node = ready.pop()
             g = totals.pop(node)
-            shared = node in borrowed
+            if type(g) is not np.ndarray and not create_graph:
+                # numpy makes scalars of 0-d results; the formulas and .grad get arrays.
+                g = np.asarray(g)
+            shared = create_graph or node in borrowed
             backward = node._backward
             if backward is not None:  # an interior node: pass the gradient on
                 if create_graph:
@@ -203,14 +206,17 @@ def _walk(
                     grad = backward(g, out, args, i)
                     if check:
                         _check_finite(grad, node, operand, i)
-                    if operand in totals:
-                        totals[operand] = totals[operand] + grad
-                        borrowed.discard(operand)
-                    else:
+                    total = totals.get(operand)
+                    if total is None:
                         totals[operand] = grad
-                        if not create_graph and _same_memory(grad, g):
-                            borrowed.add(operand)  # passed on unchanged, or as a view
+                        if not create_graph and (grad is g or grad.base is not None):
+                            # Passed on unchanged, or a view (of g, maybe): the arrays
+                            # may be one, so neither node may change it in place.
+                            borrowed.add(operand)
                             shared = True
+                    else:
+                        totals[operand] = total + grad
+                        borrowed.discard(operand)
                     remaining = users[operand] - 1
                     if remaining:
                         users[operand] = remaining
@@ -222,7 +228,7 @@ def _walk(
                     node._args = ()
                     node._backward = _freed
             if wanted is None:
-                _store(node, g.data if create_graph else g, shared or create_graph)
+                _store(node, g.data if create_graph else g, shared)
             elif node in wanted:
                 wanted[node] = g
     finally:
@@ -316,8 +322,6 @@ def _store(node: Value, total: Any, shared: bool) -> None:
     """
     current = node._grad
     if current is None:
-        if type(total) is not np.ndarray:
-            total = np.asarray(total)  # full reductions give numpy scalars
         node._grad = total
         node._grad_shared = shared or not total.flags.writeable  # a broadcast view, say
     elif node._grad_shared:
@@ -325,14 +329,6 @@ def _store(node: Value, total: Any, shared: bool) -> None:
         node._grad_shared = False
     else:
         current += total
-
-
-def _same_memory(a: Any, b: Any) -> bool:
-    """Whether two arrays are one, or views of one (numpy points every view at the owner)."""
-    if a is b:
-        return True
-    a_base, b_base = a.base, b.base
-    return (a if a_base is None else a_base) is (b if b_base is None else b_base)
 
 
 def _check_requires_grad(value: Value, caller: str, what: str) -> None:

@@ -70,7 +70,12 @@ def unbroadcast(grad: Any, operand: Any) -> Any:
 
 
 def broadcast_to(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Broadcast ``grad`` to ``shape`` without copying: a numpy view, or a Value operation.
+    """Repeat ``grad`` along the axes it lacks, up to ``shape``: an array, or a Value operation.
+
+    For an array the result is a new array. ``np.broadcast_to`` would give a view without
+    copying, but builds it in Python at a cost of several microseconds, more than filling
+    the small arrays that gradients of reductions usually are (a loss over a batch); and
+    every later formula reads the gradient in full anyway.
 
     Parameters
     ----------
@@ -85,5 +90,5 @@ def broadcast_to(grad: Any, shape: tuple[int, ...]) -> Any:
     [[1.0, 2.0], [1.0, 2.0]]
     """
     if isinstance(grad, (np.ndarray, np.generic)):
-        return np.broadcast_to(grad, shape)
+        return np.full(shape, grad, dtype=grad.dtype)
     return grad.broadcast_to(shape)

@@ -724,7 +724,7 @@ class Value:
     @staticmethod
     def _sum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
         x, axes, keepdims = args
-        if not keepdims:
+        if not keepdims and g.ndim:  # (a 0-d gradient, of a sum over all axes, broadcasts as is)
             g = g.reshape(_kept_shape(x.shape, axes))
         return broadcast_to(g, x.shape)
 
