@@ -22,6 +22,8 @@ class ReLU(Module):
 
     Examples
     --------
+    >>> from nn import ReLU
+    >>> from tensorgrad import Value
     >>> ReLU()(Value([-1.0, 2.0])).data
     array([0., 2.])
     """
@@ -36,6 +38,8 @@ class Tanh(Module):
 
     Examples
     --------
+    >>> from nn import Tanh
+    >>> from tensorgrad import Value
     >>> Tanh()(Value([0.0])).data
     array([0.])
     """
@@ -50,6 +54,8 @@ class Sigmoid(Module):
 
     Examples
     --------
+    >>> from nn import Sigmoid
+    >>> from tensorgrad import Value
     >>> Sigmoid()(Value([0.0])).data
     array([0.5])
     """

@@ -31,7 +31,7 @@ class Sequential(Module):
     --------
     >>> import numpy as np
     >>> import nn
-    >>> model = Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
+    >>> model = nn.Sequential(nn.Linear(2, 8), nn.ReLU(), nn.Linear(8, 1))
     >>> model
     Sequential(
       (0): Linear(in_features=2, out_features=8, bias=True)
@@ -65,7 +65,7 @@ class Sequential(Module):
         Examples
         --------
         >>> import nn
-        >>> len(Sequential(nn.ReLU()).append(nn.Tanh()))
+        >>> len(nn.Sequential(nn.ReLU()).append(nn.Tanh()))
         2
         """
         if not isinstance(module, Module):

@@ -28,6 +28,8 @@ class Dataset(Protocol):
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nn.data import DataLoader
     >>> class Squares:
     ...     def __len__(self):
     ...         return 3
@@ -59,6 +61,7 @@ class TensorDataset:
     Examples
     --------
     >>> import numpy as np
+    >>> from nn.data import TensorDataset
     >>> data = TensorDataset(np.arange(6).reshape(3, 2), np.array([0, 1, 0]))
     >>> len(data), data[1]
     (3, (array([2, 3]), np.int64(1)))
@@ -112,6 +115,7 @@ class DataLoader:
     Examples
     --------
     >>> import numpy as np
+    >>> from nn.data import DataLoader, TensorDataset
     >>> x, y = np.arange(10.0).reshape(5, 2), np.array([0, 1, 0, 1, 1])
     >>> loader = DataLoader(TensorDataset(x, y), batch_size=2)
     >>> len(loader)

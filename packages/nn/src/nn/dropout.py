@@ -38,6 +38,8 @@ class Dropout(Module):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import Dropout
+    >>> from tensorgrad import Value
     >>> drop = Dropout(0.5, generator=np.random.default_rng(0))
     >>> drop(Value(np.ones(6))).data
     array([2., 0., 0., 0., 2., 2.])

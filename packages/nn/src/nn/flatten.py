@@ -28,6 +28,8 @@ class Flatten(Module):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import Flatten
+    >>> from tensorgrad import Value
     >>> Flatten()(np.zeros((5, 8, 8))).shape
     (5, 64)
     >>> Flatten(0, 1)(Value(np.zeros((2, 3, 4)))).shape

@@ -48,6 +48,9 @@ def mse_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nn import mse_loss
+    >>> from tensorgrad import Value
     >>> mse_loss(Value([1.0, 2.0]), np.array([1.0, 4.0])).item()
     2.0
     """
@@ -67,6 +70,9 @@ def l1_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nn import l1_loss
+    >>> from tensorgrad import Value
     >>> l1_loss(Value([1.0, 2.0]), np.array([1.0, 4.0]), reduction="sum").item()
     2.0
     """
@@ -113,6 +119,9 @@ def cross_entropy(
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nn import cross_entropy
+    >>> from tensorgrad import Value
     >>> logits = Value([[2.0, 0.0, 0.0], [0.0, 1000.0, 0.0]])
     >>> loss = cross_entropy(logits, np.array([0, 1]))
     >>> round(loss.item(), 4)
@@ -148,6 +157,9 @@ def nll_loss(input: Input, target: npt.ArrayLike, reduction: str = "mean") -> Va
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nn import nll_loss
+    >>> from tensorgrad import Value
     >>> log_probs = Value(np.log([[0.5, 0.5], [0.1, 0.9]]))
     >>> round(nll_loss(log_probs, np.array([0, 1])).item(), 4)  # -(log 0.5 + log 0.9) / 2
     0.3993
@@ -170,6 +182,9 @@ def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nn import binary_cross_entropy_with_logits
+    >>> from tensorgrad import Value
     >>> x = Value([0.0, 1000.0, -1000.0])
     >>> binary_cross_entropy_with_logits(x, np.array([1.0, 1.0, 1.0]), "none").data
     array([6.93147181e-01, 0.00000000e+00, 1.00000000e+03])
@@ -198,6 +213,9 @@ def binary_cross_entropy(input: Input, target: Input, reduction: str = "mean") -
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from nn import binary_cross_entropy
+    >>> from tensorgrad import Value
     >>> p = Value([0.5, 0.9])
     >>> round(binary_cross_entropy(p, np.array([1.0, 1.0])).item(), 4)
     0.3993

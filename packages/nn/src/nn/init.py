@@ -47,6 +47,7 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
 
     Examples
     --------
+    >>> from nn.init import calculate_gain
     >>> calculate_gain("relu")
     1.4142135623730951
     """
@@ -73,6 +74,8 @@ def uniform_(
     Examples
     --------
     >>> import numpy as np
+    >>> from nn.init import uniform_
+    >>> from tensorgrad import Value
     >>> w = uniform_(Value(np.zeros(1000)), -1, 1, generator=np.random.default_rng(0))
     >>> bool((w.data >= -1).all() and (w.data < 1).all())
     True
@@ -91,6 +94,8 @@ def normal_(
     Examples
     --------
     >>> import numpy as np
+    >>> from nn.init import normal_
+    >>> from tensorgrad import Value
     >>> w = normal_(Value(np.zeros(10_000)), 3.0, 0.5, generator=np.random.default_rng(0))
     >>> round(float(w.data.mean()), 1), round(float(w.data.std()), 1)
     (3.0, 0.5)
@@ -103,6 +108,8 @@ def zeros_(tensor: Value) -> Value:
 
     Examples
     --------
+    >>> from nn.init import zeros_
+    >>> from tensorgrad import Value
     >>> zeros_(Value([1.0, 2.0])).data
     array([0., 0.])
     """
@@ -114,6 +121,8 @@ def ones_(tensor: Value) -> Value:
 
     Examples
     --------
+    >>> from nn.init import ones_
+    >>> from tensorgrad import Value
     >>> ones_(Value([5.0, 2.0])).data
     array([1., 1.])
     """
@@ -143,6 +152,8 @@ def kaiming_uniform_(
     --------
     >>> import math
     >>> import numpy as np
+    >>> from nn.init import kaiming_uniform_
+    >>> from tensorgrad import Value
     >>> w = Value(np.zeros((100, 25)))
     >>> _ = kaiming_uniform_(w, a=math.sqrt(5), generator=np.random.default_rng(0))
     >>> bool(np.abs(w.data).max() <= 1 / math.sqrt(25))
@@ -174,6 +185,8 @@ def xavier_uniform_(
     Examples
     --------
     >>> import numpy as np
+    >>> from nn.init import xavier_uniform_
+    >>> from tensorgrad import Value
     >>> w = xavier_uniform_(Value(np.zeros((3, 3))), generator=np.random.default_rng(0))
     >>> bool(np.abs(w.data).max() <= 1.0)
     True

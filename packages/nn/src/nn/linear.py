@@ -50,6 +50,7 @@ class Linear(Module):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import Linear
     >>> layer = Linear(3, 2)
     >>> layer
     Linear(in_features=3, out_features=2, bias=True)
@@ -103,6 +104,7 @@ class Identity(Module):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import Identity
     >>> x = np.ones(3)
     >>> Identity()(x) is x
     True

@@ -45,6 +45,8 @@ class MSELoss(_Loss):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import MSELoss
+    >>> from tensorgrad import Value
     >>> MSELoss()(Value([1.0, 2.0]), np.array([1.0, 4.0])).item()
     2.0
     """
@@ -60,6 +62,8 @@ class L1Loss(_Loss):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import L1Loss
+    >>> from tensorgrad import Value
     >>> L1Loss()(Value([1.0, 2.0]), np.array([1.0, 4.0])).item()
     1.0
     """
@@ -75,6 +79,8 @@ class CrossEntropyLoss(_Loss):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import CrossEntropyLoss
+    >>> from tensorgrad import Value
     >>> loss_fn = CrossEntropyLoss(label_smoothing=0.1)
     >>> loss_fn
     CrossEntropyLoss(reduction='mean', label_smoothing=0.1)
@@ -100,6 +106,8 @@ class NLLLoss(_Loss):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import NLLLoss
+    >>> from tensorgrad import Value
     >>> NLLLoss()(Value([[-1.0, -2.0]]), np.array([1])).item()
     2.0
     """
@@ -115,6 +123,8 @@ class BCEWithLogitsLoss(_Loss):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import BCEWithLogitsLoss
+    >>> from tensorgrad import Value
     >>> round(BCEWithLogitsLoss()(Value([0.0]), np.array([1.0])).item(), 4)  # log 2
     0.6931
     """
@@ -130,6 +140,8 @@ class BCELoss(_Loss):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import BCELoss
+    >>> from tensorgrad import Value
     >>> round(BCELoss()(Value([0.5]), np.array([1.0])).item(), 4)  # log 2
     0.6931
     """

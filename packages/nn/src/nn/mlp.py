@@ -43,6 +43,7 @@ class MLP(Sequential):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import MLP
     >>> model = MLP(2, [16, 16, 1])
     >>> [type(layer).__name__ for layer in model]
     ['Linear', 'ReLU', 'Linear', 'ReLU', 'Linear']

@@ -31,6 +31,7 @@ class Parameter(Value):
     Examples
     --------
     >>> import numpy as np
+    >>> from nn import Parameter
     >>> w = Parameter(np.ones((2, 3)))
     >>> w.shape, w.requires_grad
     ((2, 3), True)

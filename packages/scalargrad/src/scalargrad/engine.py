@@ -65,6 +65,7 @@ class Value:
 
     Examples
     --------
+    >>> from scalargrad import Value
     >>> a = Value(2.0)
     >>> b = Value(-3.0)
     >>> y = (a * b + 10.0).tanh()
@@ -241,6 +242,7 @@ class Value:
 
         Examples
         --------
+        >>> from scalargrad import Value
         >>> y = Value(0.5).tanh()
         >>> round(y.data, 6)
         0.462117
@@ -258,6 +260,7 @@ class Value:
 
         Examples
         --------
+        >>> from scalargrad import Value
         >>> Value(-2.0).relu(), Value(3.0).relu()
         (Value(data=0.0, grad=0.0), Value(data=3.0, grad=0.0))
         """
@@ -279,6 +282,7 @@ class Value:
 
         Examples
         --------
+        >>> from scalargrad import Value
         >>> Value(0.0).exp()
         Value(data=1.0, grad=0.0)
         """
@@ -303,6 +307,7 @@ class Value:
 
         Examples
         --------
+        >>> from scalargrad import Value
         >>> Value(1.0).log()
         Value(data=0.0, grad=0.0)
         """
@@ -322,6 +327,7 @@ class Value:
 
         Examples
         --------
+        >>> from scalargrad import Value
         >>> Value(0.0).sigmoid()
         Value(data=0.5, grad=0.0)
         >>> Value(-1000.0).sigmoid().data
@@ -355,6 +361,7 @@ class Value:
 
         Examples
         --------
+        >>> from scalargrad import Value
         >>> x = Value(3.0)
         >>> y = x * x
         >>> y.backward()
@@ -407,6 +414,7 @@ def weighted_sum(
 
     Examples
     --------
+    >>> from scalargrad import Value, weighted_sum
     >>> w = [Value(2.0), Value(-1.0)]
     >>> y = weighted_sum(w, [3.0, 4.0], bias=Value(0.5))
     >>> y

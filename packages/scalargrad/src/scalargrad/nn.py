@@ -43,6 +43,7 @@ class Module:
 
     Examples
     --------
+    >>> from scalargrad.nn import MLP
     >>> model = MLP(2, [3, 1], rng=0)
     >>> model.zero_grad()
     >>> all(p.grad == 0.0 for p in model.parameters())
@@ -76,6 +77,7 @@ class Neuron(Module):
 
     Examples
     --------
+    >>> from scalargrad.nn import Neuron
     >>> n = Neuron(2, nonlin=False, rng=0)
     >>> len(n.parameters())
     3
@@ -123,6 +125,7 @@ class Layer(Module):
 
     Examples
     --------
+    >>> from scalargrad.nn import Layer
     >>> layer = Layer(3, 2, rng=0)
     >>> len(layer([1.0, 2.0, 3.0]))
     2
@@ -161,6 +164,7 @@ class MLP(Module):
 
     Examples
     --------
+    >>> from scalargrad.nn import MLP
     >>> model = MLP(2, [16, 16, 1], rng=1337)
     >>> len(model.parameters())
     337

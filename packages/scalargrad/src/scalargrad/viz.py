@@ -34,6 +34,7 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
 
     Examples
     --------
+    >>> from scalargrad import Value, to_dot
     >>> a, b = Value(2.0), Value(-3.0)
     >>> y = a * b
     >>> print(to_dot(y, labels={a: "a", b: "b", y: "y"}))  # doctest: +ELLIPSIS

@@ -46,6 +46,8 @@ def backward(
 
     Examples
     --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.autograd import backward
     >>> x = Value([1.0, 2.0])
     >>> backward((x * x).sum())
     >>> x.grad
@@ -105,6 +107,7 @@ def grad(
 
     Examples
     --------
+    >>> from tensorgrad import Value, grad
     >>> x = Value(3.0)
     >>> y = x**3
     >>> (dy,) = grad(y, x, create_graph=True)

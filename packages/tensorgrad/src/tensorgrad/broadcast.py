@@ -47,6 +47,8 @@ def unbroadcast(grad: Any, operand: Any) -> Any:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from tensorgrad.broadcast import unbroadcast
     >>> g = np.ones((2, 3, 4))
     >>> unbroadcast(g, np.zeros((3, 1))).tolist()
     [[8.0], [8.0], [8.0]]
@@ -86,6 +88,8 @@ def broadcast_to(grad: Any, shape: tuple[int, ...]) -> Any:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from tensorgrad.broadcast import broadcast_to
     >>> broadcast_to(np.array([1.0, 2.0]), (2, 2)).tolist()
     [[1.0, 2.0], [1.0, 2.0]]
     """

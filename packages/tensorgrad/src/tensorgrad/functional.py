@@ -63,6 +63,8 @@ def linear(x: Operand, weight: Operand, bias: Operand | None = None) -> Value:
 
     Examples
     --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value, linear
     >>> x = np.array([[1.0, 2.0, 3.0]])
     >>> weight = Value([[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]])  # 3 inputs, 2 outputs
     >>> bias = Value([0.5, -0.5])
@@ -128,6 +130,7 @@ def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) 
 
     Examples
     --------
+    >>> from tensorgrad import Value, logsumexp
     >>> logsumexp(Value([1000.0, 1000.0])).item()  # 1000 + log(2)
     1000.6931471805599
 
@@ -154,6 +157,7 @@ def log_softmax(x: Value, axis: int = -1) -> Value:
 
     Examples
     --------
+    >>> from tensorgrad import Value, log_softmax
     >>> log_softmax(Value([0.0, 1000.0, -1000.0])).data
     array([-1000.,     0., -2000.])
 
@@ -176,6 +180,7 @@ def softmax(x: Value, axis: int = -1) -> Value:
 
     Examples
     --------
+    >>> from tensorgrad import Value, softmax
     >>> softmax(Value([[1000.0, 1000.0], [0.0, -1000.0]])).data
     array([[0.5, 0.5],
            [1. , 0. ]])

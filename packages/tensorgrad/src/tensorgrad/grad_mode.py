@@ -41,6 +41,7 @@ def is_grad_enabled() -> bool:
 
     Examples
     --------
+    >>> from tensorgrad import is_grad_enabled, no_grad
     >>> is_grad_enabled()
     True
     >>> with no_grad():
@@ -91,7 +92,7 @@ class no_grad(_Switch):  # noqa: N801  (PyTorch's name)
 
     Examples
     --------
-    >>> from tensorgrad import Value
+    >>> from tensorgrad import Value, no_grad
     >>> x = Value([1.0, 2.0])
     >>> with no_grad():
     ...     y = x * 2
@@ -113,7 +114,7 @@ class enable_grad(_Switch):  # noqa: N801  (PyTorch's name)
 
     Examples
     --------
-    >>> from tensorgrad import Value
+    >>> from tensorgrad import Value, enable_grad, no_grad
     >>> x = Value([1.0, 2.0])
     >>> with no_grad():
     ...     with enable_grad():
@@ -137,7 +138,7 @@ class detect_anomaly(_Switch):  # noqa: N801  (PyTorch's name)
 
     Examples
     --------
-    >>> from tensorgrad import Value
+    >>> from tensorgrad import Value, detect_anomaly
     >>> x = Value([1.0, 0.0])
     >>> with detect_anomaly():
     ...     y = x.sqrt()

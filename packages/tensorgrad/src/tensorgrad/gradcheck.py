@@ -26,6 +26,7 @@ class GradcheckError(RuntimeError):
 
     Examples
     --------
+    >>> from tensorgrad import GradcheckError
     >>> issubclass(GradcheckError, RuntimeError)
     True
     """
@@ -70,6 +71,7 @@ def gradcheck(
 
     Examples
     --------
+    >>> from tensorgrad import Value, gradcheck
     >>> x = Value([0.5, -1.0])
     >>> gradcheck(lambda v: (v * v).tanh(), x)
     True

@@ -95,6 +95,7 @@ class Value:
     Examples
     --------
     >>> import numpy as np
+    >>> from tensorgrad import Value
     >>> x = Value(np.array([[1.0, 2.0, 3.0]]))
     >>> W = Value(np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]))
     >>> z = (x @ W).relu()
@@ -152,6 +153,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[1, 2, 3]]).shape
         (1, 3)
         """
@@ -163,6 +165,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[1, 2, 3]]).ndim
         2
         """
@@ -174,6 +177,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([1, 2]).dtype
         dtype('float64')
         """
@@ -185,6 +189,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[1, 2, 3]]).size
         3
         """
@@ -201,6 +206,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> x = Value([1.0, 2.0])
         >>> x.grad
         array([0., 0.])
@@ -273,6 +279,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[2.5]]).item()
         2.5
         """
@@ -288,6 +295,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([1, 2]).numpy()
         array([1., 2.])
         """
@@ -298,6 +306,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> x = Value([1.0])
         >>> (x * 2).detach().requires_grad
         False
@@ -309,6 +318,8 @@ class Value:
 
         Examples
         --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
         >>> Value([1.5]).astype(np.float32)
         Value(data=[1.5], grad=[0.], dtype=float32)
         """
@@ -326,6 +337,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> x = Value([3.0])
         >>> (x * x).backward()
         >>> x.zero_grad()
@@ -369,6 +381,8 @@ class Value:
 
         Examples
         --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
         >>> x = Value([1.0, 2.0, 3.0])
         >>> y = (x * x).sum()
         >>> y.backward()
@@ -555,6 +569,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([0.0, 1.0]).exp().data
         array([1.        , 2.71828183])
         """
@@ -569,6 +584,8 @@ class Value:
 
         Examples
         --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
         >>> Value([1.0, np.e]).log().data
         array([0., 1.])
         """
@@ -583,6 +600,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([0.0, 1000.0]).tanh().data
         array([0., 1.])
         """
@@ -600,6 +618,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([-1000.0, 0.0, 1000.0]).sigmoid().data
         array([0. , 0.5, 1. ])
         >>> print(f"{Value(-40.0).sigmoid().item():.6e}")  # about e**-40
@@ -628,6 +647,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([-2.0, 0.0, 3.0]).relu().data
         array([0., 0., 3.])
         """
@@ -645,6 +665,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([4.0, 9.0]).sqrt().data
         array([2., 3.])
         """
@@ -659,6 +680,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([-2.0, 3.0]).abs().data
         array([2., 3.])
         """
@@ -684,6 +706,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([-2.0, 0.5, 3.0]).clip(0.0, 1.0).data
         array([0. , 0.5, 1. ])
         """
@@ -713,6 +736,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> x = Value([[1.0, 2.0], [3.0, 4.0]])
         >>> x.sum().data, x.sum(axis=0).data, x.sum(axis=-1, keepdims=True).shape
         (array(10.), array([4., 6.]), (2, 1))
@@ -733,6 +757,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
         array([1.5, 3.5])
         """
@@ -755,6 +780,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> x = Value([[1.0, 5.0], [5.0, 2.0]])
         >>> m = x.max()
         >>> m.backward()
@@ -774,6 +800,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[1.0, 5.0], [0.0, 2.0]]).min(axis=0).data
         array([0., 2.])
         """
@@ -807,6 +834,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1)
         array([1, 0])
         """
@@ -828,6 +856,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([1, 2, 3, 4, 5, 6]).reshape(2, -1).shape
         (2, 3)
         """
@@ -849,6 +878,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([[1, 2], [3, 4]]).flatten().data
         array([1., 2., 3., 4.])
         """
@@ -864,6 +894,8 @@ class Value:
 
         Examples
         --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
         >>> Value(np.zeros((1, 3, 1))).squeeze().shape
         (3,)
         >>> Value(np.zeros((1, 3, 1))).squeeze(0).shape
@@ -886,6 +918,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([1.0, 2.0]).unsqueeze(0).shape, Value([1.0, 2.0]).unsqueeze(-1).shape
         ((1, 2), (2, 1))
         """
@@ -902,6 +935,8 @@ class Value:
 
         Examples
         --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
         >>> x = Value(np.zeros((2, 3, 4)))
         >>> x.transpose().shape, x.transpose(0, 2, 1).shape, x.transpose((1, 0, 2)).shape
         ((4, 3, 2), (2, 4, 3), (3, 2, 4))
@@ -936,6 +971,8 @@ class Value:
 
         Examples
         --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
         >>> Value(np.zeros((2, 3))).T.shape
         (3, 2)
         """
@@ -946,6 +983,8 @@ class Value:
 
         Examples
         --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
         >>> Value(np.zeros((2, 3, 4))).swapaxes(-1, -2).shape
         (2, 4, 3)
         """
@@ -964,6 +1003,7 @@ class Value:
 
         Examples
         --------
+        >>> from tensorgrad import Value
         >>> Value([1.0, 2.0]).broadcast_to((3, 2)).shape
         (3, 2)
         """
@@ -1017,6 +1057,7 @@ def maximum(a: Operand, b: Operand) -> Value:
 
     Examples
     --------
+    >>> from tensorgrad import Value, maximum
     >>> x = Value([1.0, 2.0, 3.0])
     >>> y = maximum(x, 2.0)
     >>> y.sum().backward()
@@ -1033,6 +1074,7 @@ def minimum(a: Operand, b: Operand) -> Value:
 
     Examples
     --------
+    >>> from tensorgrad import Value, minimum
     >>> minimum(Value([1.0, 2.0, 3.0]), 2.0).data
     array([1., 2., 2.])
     """
@@ -1075,6 +1117,7 @@ def where(condition: npt.ArrayLike, a: Operand, b: Operand) -> Value:
 
     Examples
     --------
+    >>> from tensorgrad import Value, where
     >>> x = Value([-1.0, 2.0])
     >>> where(x > 0, x, 0.0).data
     array([0., 2.])
@@ -1110,6 +1153,7 @@ def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
 
     Examples
     --------
+    >>> from tensorgrad import Value, concatenate
     >>> a, b = Value([[1.0, 2.0]]), Value([[3.0, 4.0], [5.0, 6.0]])
     >>> concatenate([a, b]).shape, concatenate([a, a], axis=1).shape
     ((3, 2), (1, 4))
@@ -1141,6 +1185,7 @@ def stack(values: Sequence[Operand], axis: int = 0) -> Value:
 
     Examples
     --------
+    >>> from tensorgrad import Value, stack
     >>> a, b = Value([1.0, 2.0]), Value([3.0, 4.0])
     >>> stack([a, b]).shape, stack([a, b], axis=1).shape
     ((2, 2), (2, 2))

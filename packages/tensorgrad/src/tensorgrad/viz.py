@@ -38,6 +38,7 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
 
     Examples
     --------
+    >>> from tensorgrad import Value, to_dot
     >>> x, W = Value([[1.0, 2.0]]), Value([[1.0], [2.0]])
     >>> y = x @ W
     >>> print(to_dot(y, labels={x: "x", W: "W", y: "y"}))

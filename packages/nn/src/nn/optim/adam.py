@@ -50,6 +50,7 @@ class Adam(Optimizer):
 
     Examples
     --------
+    >>> from nn import Adam
     >>> from tensorgrad import Value
     >>> x = Value([1.0, -2.0])
     >>> opt = Adam([x], lr=0.1)
@@ -143,6 +144,7 @@ class AdamW(Adam):
 
     Examples
     --------
+    >>> from nn import AdamW
     >>> from tensorgrad import Value
     >>> x = Value([1.0])
     >>> opt = AdamW([x], lr=0.1, weight_decay=0.5)

@@ -24,6 +24,7 @@ class LRScheduler:
     Examples
     --------
     >>> import nn
+    >>> from nn.optim.lr_scheduler import StepLR
     >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
     >>> StepLR(opt, step_size=1).base_lrs
     [0.1]
@@ -46,6 +47,7 @@ class LRScheduler:
         Examples
         --------
         >>> import nn
+        >>> from nn.optim.lr_scheduler import StepLR
         >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=1.0)
         >>> scheduler = StepLR(opt, step_size=2, gamma=0.5)
         >>> for epoch in range(4):
@@ -67,6 +69,7 @@ class LRScheduler:
         Examples
         --------
         >>> import nn
+        >>> from nn.optim.lr_scheduler import LambdaLR
         >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
         >>> LambdaLR(opt, lambda epoch: 0.5).get_last_lr()
         [0.05]
@@ -86,6 +89,7 @@ class LRScheduler:
         Examples
         --------
         >>> import nn
+        >>> from nn.optim.lr_scheduler import StepLR
         >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
         >>> StepLR(opt, step_size=3).state_dict()["last_epoch"]
         0
@@ -102,6 +106,7 @@ class LRScheduler:
         Examples
         --------
         >>> import nn
+        >>> from nn.optim.lr_scheduler import StepLR
         >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=0.1)
         >>> scheduler = StepLR(opt, step_size=3)
         >>> scheduler.load_state_dict({"last_epoch": 7})
@@ -124,6 +129,7 @@ class StepLR(LRScheduler):
     Examples
     --------
     >>> import nn
+    >>> from nn.optim.lr_scheduler import StepLR
     >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=1.0)
     >>> scheduler = StepLR(opt, step_size=1, gamma=0.1)
     >>> scheduler.step()
@@ -159,6 +165,7 @@ class CosineAnnealingLR(LRScheduler):
     Examples
     --------
     >>> import nn
+    >>> from nn.optim.lr_scheduler import CosineAnnealingLR
     >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=1.0)
     >>> scheduler = CosineAnnealingLR(opt, T_max=2)
     >>> scheduler.step()
@@ -204,6 +211,7 @@ class LambdaLR(LRScheduler):
     Examples
     --------
     >>> import nn
+    >>> from nn.optim.lr_scheduler import LambdaLR
     >>> opt = nn.SGD(nn.Linear(1, 1).parameters(), lr=1.0)
     >>> scheduler = LambdaLR(opt, lambda epoch: 0.5**epoch)
     >>> scheduler.step(); scheduler.step()

@@ -43,7 +43,7 @@ class SGD(Optimizer):
 
     Examples
     --------
-    >>> import nn
+    >>> from nn import SGD
     >>> from tensorgrad import Value
     >>> x = Value([1.0, -2.0])
     >>> opt = SGD([x], lr=0.1, momentum=0.9)
