@@ -92,7 +92,7 @@ def docs(session: nox.Session) -> None:
     )
 
 
-BENCHMARKS = ["scalar_vs_micrograd", "tensor_mlp_step", "nn_memory"]
+BENCHMARKS = ["scalar_vs_micrograd", "tensor_mlp_step", "tensor_step_profile", "nn_memory"]
 """The scripts under ``benchmarks/`` that ``nox -s bench`` runs: one per comparison."""
 
 

@@ -102,14 +102,19 @@ def initial_weights(size: Size, dtype: type) -> list[tuple[Array, Array]]:
 # Each `make_*` takes fresh copies of the weights and returns a step function.
 
 
-def make_numpy(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
-    """The floor: forward and backward written out by hand, in place where numpy allows."""
+def numpy_parts(
+    params: list[tuple[Array, Array]], x: Array, y: Array
+) -> tuple[Callable[[], Any], Callable[[Any], float]]:
+    """The by-hand step in two parts: forward (returns what backward needs), backward + update.
+
+    Apart for ``tensor_step_profile.py``, which times them one by one.
+    """
     weights = [(w.copy(), b.copy()) for w, b in params]
     rows = np.arange(len(y))
     n = len(y)
 
-    def step() -> float:
-        # forward, keeping each layer's input for the backward pass
+    def forward() -> Any:
+        # keeping each layer's input for the backward pass
         inputs = []
         h = x
         for i, (w, b) in enumerate(weights):
@@ -124,7 +129,11 @@ def make_numpy(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
         np.exp(h, out=h)  # h is now exp(logits - max)
         total = h.sum(axis=1, keepdims=True)
         loss = float(np.log(total).mean() - picked.mean())
-        # backward: dloss/dlogits = (softmax - onehot) / n
+        return inputs, h, total, loss
+
+    def backward(saved: Any) -> float:
+        inputs, h, total, loss = saved
+        # dloss/dlogits = (softmax - onehot) / n
         g = h
         g /= total
         g[rows, y] -= 1
@@ -139,30 +148,61 @@ def make_numpy(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
                 g *= a > 0  # ReLU: a is the previous layer's output, zero where it was cut
             w -= LEARNING_RATE * grad_w
             b -= LEARNING_RATE * grad_b
-        return loss
+        return float(loss)
+
+    return forward, backward
+
+
+def make_numpy(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
+    """The floor: forward and backward written out by hand, in place where numpy allows."""
+    forward, backward = numpy_parts(params, x, y)
+
+    def step() -> float:
+        return backward(forward())
 
     return step
 
 
-def make_tensorgrad(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
+def tensorgrad_parts(
+    params: list[tuple[Array, Array]], x: Array, y: Array
+) -> tuple[Callable[[], Any], Callable[[], None], Callable[[], None]]:
+    """The raw tensorgrad step in three parts: forward (returns the loss), zero_grad, update.
+
+    Apart for ``tensor_step_profile.py``, which times them one by one.
+    """
     import tensorgrad
 
     weights = [(tensorgrad.Value(w.copy()), tensorgrad.Value(b.copy())) for w, b in params]
     flat = [p for pair in weights for p in pair]
     rows = np.arange(len(y))
 
-    def step() -> float:
+    def forward() -> Any:
         h = x
         for i, (w, b) in enumerate(weights):
             h = h @ w + b
             if i < len(weights) - 1:
                 h = h.relu()
-        loss = -tensorgrad.log_softmax(h, axis=-1)[rows, y].mean()
+        return -tensorgrad.log_softmax(h, axis=-1)[rows, y].mean()
+
+    def zero_grad() -> None:
         for p in flat:
             p.zero_grad()
-        loss.backward()
+
+    def update() -> None:
         for p in flat:
             p.data -= LEARNING_RATE * p.grad
+
+    return forward, zero_grad, update
+
+
+def make_tensorgrad(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
+    forward, zero_grad, update = tensorgrad_parts(params, x, y)
+
+    def step() -> float:
+        loss = forward()
+        zero_grad()
+        loss.backward()
+        update()
         return float(loss.data)
 
     return step
