@@ -377,6 +377,37 @@ def test_step_keeps_grad_dtype_and_frozen_parameters(make: Any) -> None:
     assert frozen not in opt.state
 
 
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.1),
+        lambda ps: nn.Adam(ps, lr=0.1, weight_decay=0.1),
+        lambda ps: nn.AdamW(ps, lr=0.1),
+    ],
+)
+def test_step_skips_parameters_the_loss_did_not_use(make: Any) -> None:
+    # As PyTorch skips a parameter whose grad is None: no weight decay, no momentum, no
+    # Adam moments for it, even after it was used in an earlier step.
+    p, unused = nn.Parameter(P0), nn.Parameter(P0)
+    opt = make([p, unused])
+    opt.zero_grad()
+    loss_fn(p).backward()
+    opt.step()
+    assert unused.data.tolist() == P0
+    assert unused not in opt.state
+    opt.zero_grad()
+    (loss_fn(p) + loss_fn(unused)).backward()
+    opt.step()
+    after_use = unused.data.copy()
+    state = {k: np.copy(v) for k, v in opt.state[unused].items()}
+    opt.zero_grad()
+    loss_fn(p).backward()
+    opt.step()
+    np.testing.assert_array_equal(unused.data, after_use)
+    for key, value in opt.state[unused].items():
+        np.testing.assert_array_equal(value, state[key])
+
+
 def test_zero_grad_resets_every_group() -> None:
     a, b = nn.Parameter(P0), nn.Parameter(P0)
     opt = nn.SGD([{"params": [a]}, {"params": [b]}], lr=0.1)

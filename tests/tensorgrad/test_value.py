@@ -148,6 +148,25 @@ def test_grad_setter() -> None:
         x.grad = np.zeros(3)
 
 
+def test_has_grad_tells_no_gradient_from_a_zero_one() -> None:
+    x, unused = Value([1.0, 2.0]), Value([3.0])
+    assert not x.has_grad
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+    assert not x.has_grad  # reading the zeros does not make a gradient
+    x.grad[0] = 5.0  # nor does writing into them: there is nothing to write into yet
+    assert not x.has_grad
+    (x * 0.0).sum().backward()
+    assert x.has_grad  # a gradient that is zero is still a gradient
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+    assert not unused.has_grad
+    x.zero_grad()
+    assert not x.has_grad
+    unused.grad = np.array([1.0])
+    assert unused.has_grad
+    unused.grad = None
+    assert not unused.has_grad
+
+
 def test_astype() -> None:
     x = Value([1.0, 2.0])
     y = x.astype(np.float32)

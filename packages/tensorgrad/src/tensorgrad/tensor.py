@@ -216,8 +216,9 @@ class Value:
         """
         grad = self._grad
         if grad is None:
-            grad = self._grad = np.zeros_like(self.data)
-        elif self._grad_shared:
+            # Zeros to read, not kept: the Value still has no gradient (see has_grad).
+            return np.zeros_like(self.data)
+        if self._grad_shared:
             # Backward stores gradients without copying, so one array may be the gradient
             # of several nodes: copy it on first read, so that `x.grad *= 2` changes only x's.
             grad = self._grad = grad.copy()
@@ -331,6 +332,28 @@ class Value:
     @staticmethod
     def _astype_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
         return g.astype(args[0].dtype)
+
+    @property
+    def has_grad(self) -> bool:
+        """Whether backward has given this Value a gradient since it was made or last reset.
+
+        :attr:`grad` reads as zeros either way; this tells "no gradient yet" (PyTorch's
+        ``p.grad is None``) from a gradient that is zero. Optimizers skip a parameter that
+        has none, as PyTorch's do: a parameter the loss did not use is left alone, even by
+        weight decay and momentum. Assigning an array to ``grad`` gives one; assigning
+        ``None`` or calling :meth:`zero_grad` takes it away.
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> x, unused = Value([1.0, 2.0]), Value([3.0])
+        >>> (x * x).sum().backward()
+        >>> x.has_grad, unused.has_grad
+        (True, False)
+        >>> unused.grad  # reads as zeros all the same
+        array([0.])
+        """
+        return self._grad is not None
 
     def zero_grad(self) -> None:
         """Reset the gradient to zeros (it is freed, and reads as zeros until backward).

@@ -91,7 +91,7 @@ class Adam(Optimizer):
                 raise ValueError(f"{name}: invalid beta at index {k}: {beta!r}, not in [0, 1)")
 
     def step(self) -> None:
-        """Update every parameter that requires grad, from its ``.grad``."""
+        """Update every parameter that has a gradient (``p.has_grad``) from its ``.grad``."""
         for group in self.param_groups:
             lr = group["lr"]
             beta1, beta2 = group["betas"]
@@ -99,7 +99,7 @@ class Adam(Optimizer):
             weight_decay = group["weight_decay"]
             amsgrad = group["amsgrad"]
             for p in group["params"]:
-                if not p.requires_grad:
+                if not p.has_grad:  # the loss did not use it: as PyTorch, skip it
                     continue
                 grad = p.grad
                 state = self.state.get(p)

@@ -84,14 +84,14 @@ class SGD(Optimizer):
             )
 
     def step(self) -> None:
-        """Update every parameter that requires grad, from its ``.grad``."""
+        """Update every parameter that has a gradient (``p.has_grad``) from its ``.grad``."""
         for group in self.param_groups:
             lr = group["lr"]
             momentum = group["momentum"]
             dampening = group["dampening"]
             weight_decay = group["weight_decay"]
             for p in group["params"]:
-                if not p.requires_grad:
+                if not p.has_grad:  # the loss did not use it: as PyTorch, skip it
                     continue
                 d_p = p.grad
                 if weight_decay != 0:
