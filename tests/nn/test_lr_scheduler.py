@@ -1,22 +1,8 @@
 """Learning-rate schedulers against PyTorch's own sequences, and their errors.
 
 The sequences were computed ONCE with PyTorch 2.13.0 by the ``lrs`` function of the
-script in ``test_optim.py``'s docstring, whose lines are::
-
-    def lrs(make, epochs=10):
-        a, b = torch.zeros(1, requires_grad=True), torch.zeros(1, requires_grad=True)
-        opt = torch.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=1.0)
-        scheduler = make(opt)
-        out = [scheduler.get_last_lr()]
-        for _ in range(epochs):
-            opt.step()
-            scheduler.step()
-            out.append(scheduler.get_last_lr())
-        return out
-    S = torch.optim.lr_scheduler
-    print("StepLR", lrs(lambda o: S.StepLR(o, step_size=3, gamma=0.5)))
-    print("Cosine", lrs(lambda o: S.CosineAnnealingLR(o, T_max=4, eta_min=0.01)))
-    print("Lambda", lrs(lambda o: S.LambdaLR(o, [lambda e: 0.9**e, lambda e: 1 / (e + 1)])))
+script in ``test_optim.py``'s docstring (the script's last lines, from ``def lrs``, print
+them); :func:`lrs` below runs the same schedule on nn's optimizer.
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def test_second_backward_accumulates_without_aliasing() -> None:
 
 def test_gradients_are_writable_arrays() -> None:
     x = Value([1.0, 2.0])
-    x.sum().backward()  # sum's backward broadcasts: a read-only view
+    x.sum().backward()  # sum's backward broadcasts g: x's gradient must still be its own
     x.grad[0] = 5.0
     assert type(x.grad) is np.ndarray
     y = Value(2.0)

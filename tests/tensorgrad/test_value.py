@@ -148,6 +148,17 @@ def test_grad_setter() -> None:
         x.grad = np.zeros(3)
 
 
+def test_a_read_only_grad_is_accumulated_out_of_place() -> None:
+    x = Value([1.0, 2.0])
+    given = np.broadcast_to(np.ones(1), (2,))  # read-only
+    x.grad = given
+    (x * 1.0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    x.grad[0] = 5.0  # the gradient read back is writable, and x's own
+    np.testing.assert_array_equal(x.grad, [5.0, 2.0])
+    np.testing.assert_array_equal(given, [1.0, 1.0])
+
+
 def test_has_grad_tells_no_gradient_from_a_zero_one() -> None:
     x, unused = Value([1.0, 2.0]), Value([3.0])
     assert not x.has_grad

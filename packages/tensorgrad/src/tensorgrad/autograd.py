@@ -326,7 +326,7 @@ def _store(node: Value, total: Any, shared: bool) -> None:
     current = node._grad
     if current is None:
         node._grad = total
-        node._grad_shared = shared or not total.flags.writeable  # a broadcast view, say
+        node._grad_shared = shared
     elif node._grad_shared:
         node._grad = current + total
         node._grad_shared = False

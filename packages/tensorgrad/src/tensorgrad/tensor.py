@@ -236,7 +236,9 @@ class Value:
                 f"grad of shape {grad.shape} does not match the Value's shape {self.shape}"
             )
         self._grad = grad
-        self._grad_shared = False
+        # A read-only array (a broadcast view, say) is read and added to as a shared one:
+        # copied on first read, replaced rather than added to in place by backward.
+        self._grad_shared = not grad.flags.writeable
 
     def __len__(self) -> int:
         if self.ndim == 0:
