@@ -271,7 +271,7 @@ def test_no_grad_records_no_graph() -> None:
         assert not tg.is_grad_enabled()
     assert tg.is_grad_enabled()
     assert not y.requires_grad
-    assert y._prev == ()
+    assert y._node is None  # no node: outside the graph
     assert Value(1.0).requires_grad  # user data still requires grad
 
 

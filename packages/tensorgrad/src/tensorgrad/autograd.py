@@ -1,6 +1,7 @@
 """Backpropagation: walk the graph from the outputs back to the inputs, applying the chain rule.
 
-The graph is the set of Values linked by ``_prev``. :func:`backward` and :func:`grad` both
+The graph is the set of :class:`~tensorgrad.node.Node` objects linked by ``prev``, one per
+operation (see :mod:`tensorgrad.node`). :func:`backward` and :func:`grad` both
 
 1. count, for every node, how many nodes of the graph use it (an explicit stack: no
    recursion, so a chain of a million nodes works);
@@ -11,8 +12,9 @@ The graph is the set of Values linked by ``_prev``. :func:`backward` and :func:`
 3. free each node's part of the graph right after its visit, unless ``retain_graph`` is
    true, so that arrays only the graph held die during the walk, not after it.
 
-:func:`backward` adds each node's total to its ``.grad``; :func:`grad` returns the totals
-for the inputs asked for and leaves ``.grad`` alone.
+:func:`backward` adds each node's total to the ``.grad`` of its Value, if that Value is
+still alive (one nobody holds could never be read); :func:`grad` returns the totals for
+the inputs asked for and leaves ``.grad`` alone.
 
 With ``create_graph=True`` the walk hands Values instead of arrays to the backward
 functions and turns grad mode on, so the gradients come out as Values with a graph of
@@ -28,7 +30,8 @@ import numpy as np
 import numpy.typing as npt
 
 from tensorgrad.grad_mode import _modes
-from tensorgrad.tensor import Value, _plain
+from tensorgrad.node import Node
+from tensorgrad.tensor import Value, _node_of, _plain, _revive
 
 __all__ = ["backward", "grad"]
 
@@ -58,7 +61,7 @@ def backward(
     _check_requires_grad(output, "backward", "the output")
     seed = _seed(output, grad, create_graph, "backward")
     keep = create_graph if retain_graph is None else retain_graph
-    _walk((output,), (seed,), keep, create_graph)
+    _walk((_node_of(output),), (seed,), keep, create_graph)
 
 
 def grad(
@@ -137,11 +140,11 @@ def grad(
         _seed(out, given, create_graph, "grad") for out, given in zip(outputs, seeds_given)
     )
     keep = create_graph if retain_graph is None else retain_graph
-    totals: dict[Value, Any] = dict.fromkeys(inputs)
-    _walk(outputs, seeds, keep, create_graph, totals)
+    totals: dict[Node, Any] = dict.fromkeys(_node_of(x) for x in inputs)
+    _walk(tuple(_node_of(out) for out in outputs), seeds, keep, create_graph, totals)
     results = []
     for k, x in enumerate(inputs):
-        total = totals[x]
+        total = totals[_node_of(x)]
         if total is None:
             if not allow_unused:
                 raise RuntimeError(
@@ -160,35 +163,38 @@ def grad(
 
 
 def _walk(
-    outputs: Sequence[Value],
+    outputs: Sequence[Node],
     seeds: Sequence[Any],
     retain_graph: bool,
     create_graph: bool,
-    wanted: dict[Value, Any] | None = None,
+    wanted: dict[Node, Any] | None = None,
 ) -> None:
     """Backpropagate ``seeds`` from ``outputs``, handing each node its total gradient.
 
     A node's total is final once every node that uses it has passed its share on, so the
     nodes are visited in that order (Kahn's algorithm: ``users`` counts, for every node,
-    the users that have not yet been visited). Each total then goes to the node's
-    ``.grad``, or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists.
+    the users that have not yet been visited). Each total then goes to the ``.grad`` of the
+    node's Value, or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists.
 
-    The walk keeps no node longer than it needs: a visited node's total is handed over,
-    and without ``retain_graph`` its links and saved arrays are dropped at once, so that
-    the forward arrays die during the walk (when the caller holds no reference to them)
-    instead of all at its end. That keeps the memory a step uses close to what a
-    hand-written backward pass uses.
+    The walk keeps no array longer than it needs, so that a step's memory stays close to a
+    hand-written backward pass's:
+
+    * without ``retain_graph``, a visited node's links and saved arrays are dropped at
+      once, so the forward arrays die during the walk instead of all at its end;
+    * a total that nobody will read (its Value is gone, and no other node shares the
+      array) may be overwritten by an ``in_place`` formula, as relu's, instead of being
+      kept beside the operand's gradient.
     """
     users = _count_users(outputs)
-    totals: dict[Value, Any] = {}
+    totals: dict[Node, Any] = {}
     for output, seed in zip(outputs, seeds):
         totals[output] = totals[output] + seed if output in totals else seed
     ready = [output for output in totals if users[output] == 0]
-    borrowed: set[Value] = set()  # nodes whose total may be another node's too (a view)
+    borrowed: set[Node] = set()  # nodes whose total may be another node's too (a view)
     check = _modes.anomaly
     recording = _modes.grad_enabled
     _modes.grad_enabled = create_graph  # the formulas build a graph only if asked to
-    out: Any  # the node, or its data
+    out: Any  # the node's result (its array, or a Value with create_graph)
     try:
         while ready:
             node = ready.pop()
@@ -197,24 +203,35 @@ def _walk(
                 # numpy makes scalars of 0-d results; the formulas and .grad get arrays.
                 g = np.asarray(g)
             shared = create_graph or node in borrowed
-            backward = node._backward
+            if wanted is None:
+                value = node.value()  # None once nobody holds it: its gradient is not kept
+                kept = value is not None
+            else:
+                value, kept = None, node in wanted
+            backward = node.backward
             if backward is not None:  # an interior node: pass the gradient on
+                given = g
                 if create_graph:
-                    out, args = node, _args_as_values(node)
+                    out, args = _output_as_value(node), _args_as_values(node)
                 else:
-                    out, args = node.data, node._args
-                for i, operand in enumerate(node._prev):
+                    out, args = node.out, node.args
+                    if node.in_place and (kept or shared):
+                        given = g.copy()  # g lives on: the formula may overwrite only a copy
+                for i, operand in enumerate(node.prev):
                     if operand is None:  # a constant: no gradient to compute
                         continue
-                    grad = backward(g, out, args, i)
+                    grad = backward(given, out, args, i)
                     if check:
                         _check_finite(grad, node, operand, i)
                     total = totals.get(operand)
                     if total is None:
                         totals[operand] = grad
-                        if not create_graph and (grad is g or grad.base is not None):
+                        if not (create_graph or node.in_place) and (
+                            grad is g or grad.base is not None
+                        ):
                             # Passed on unchanged, or a view (of g, maybe): the arrays
-                            # may be one, so neither node may change it in place.
+                            # may be one, so neither node may change it in place. (An
+                            # in-place formula returns the array it was given: its own.)
                             borrowed.add(operand)
                             shared = True
                     else:
@@ -227,34 +244,35 @@ def _walk(
                         del users[operand]
                         ready.append(operand)
                 if not retain_graph:
-                    node._prev = ()
-                    node._args = ()
-                    node._backward = _freed
-            if wanted is None:
-                _store(node, g.data if create_graph else g, shared)
-            elif node in wanted:
+                    node.prev = ()
+                    node.args = ()
+                    node.out = None
+                    node.backward = _freed
+            if value is not None:
+                _store(value, g.data if create_graph else g, shared)
+            elif kept and wanted is not None:
                 wanted[node] = g
     finally:
         _modes.grad_enabled = recording
 
 
-def _count_users(outputs: Sequence[Value]) -> dict[Value, int]:
+def _count_users(outputs: Sequence[Node]) -> dict[Node, int]:
     """For every node under ``outputs``, how many of its users lie in the graph.
 
     An explicit stack, not recursion, so a chain of a million nodes works. Refuses a
     graph that an earlier backward freed.
     """
-    users: dict[Value, int] = dict.fromkeys(outputs, 0)
+    users: dict[Node, int] = dict.fromkeys(outputs, 0)
     stack = list(users)
     while stack:
         node = stack.pop()
-        if node._backward is _freed:
+        if node.backward is _freed:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time: the graph behind "
-                f"{node._op} (shape {node.shape}) was freed by an earlier backward. "
+                f"{node.op} (shape {node.shape}) was freed by an earlier backward. "
                 f"Pass retain_graph=True to that earlier call to keep it."
             )
-        for child in node._prev:
+        for child in node.prev:
             if child is None:
                 continue
             if child in users:
@@ -270,17 +288,25 @@ def _freed(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
     raise AssertionError("unreachable: _count_users rejects freed nodes")
 
 
-def _args_as_values(node: Value) -> tuple[Any, ...]:
-    """``node._args`` with each operand that takes part in the graph as its Value."""
-    prev, args = node._prev, node._args
-    operands = tuple(arg if v is None else v for v, arg in zip(prev, args))
+def _output_as_value(node: Node) -> Value | None:
+    """The node's result as a Value in the graph, for a formula that reads it."""
+    return None if node.out is None else _revive(node, node.out)
+
+
+def _args_as_values(node: Node) -> tuple[Any, ...]:
+    """``node.args`` with each operand array that takes part in the graph as a Value."""
+    prev, args = node.prev, node.args
+    operands = tuple(
+        arg if child is None or arg is None else _revive(child, arg)
+        for child, arg in zip(prev, args)
+    )
     return operands + args[len(prev) :]
 
 
-def _check_finite(grad: Any, node: Value, operand: Value, i: int) -> None:
+def _check_finite(grad: Any, node: Node, operand: Node, i: int) -> None:
     if not np.isfinite(_plain(grad)).all():
         raise RuntimeError(
-            f"detect_anomaly: the backward of {node._op} (output shape {node.shape}) made "
+            f"detect_anomaly: the backward of {node.op} (output shape {node.shape}) made "
             f"nan or inf in the gradient of its input {i} (shape {operand.shape})"
         )
 

@@ -141,7 +141,8 @@ def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) 
     data = _logsumexp(x.data, axes)
     if not keepdims:
         data = data.squeeze(axis=axes)
-    return _record(data, "logsumexp", _logsumexp_backward, (x,), (x.data, axes, keepdims))
+    args = (x.data, axes, keepdims)
+    return _record(data, "logsumexp", _logsumexp_backward, (x,), args, keep_output=True)
 
 
 def _logsumexp_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -167,7 +168,8 @@ def log_softmax(x: Value, axis: int = -1) -> Value:
     shifted = x.data - _max(x.data, axis)
     if shifted.size:  # (an empty axis would take log(0) of the kept shape, and warn)
         shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))  # now the result
-    return _record(shifted, "log_softmax", _log_softmax_backward, (x,), (x.data, axis))
+    backward = _log_softmax_backward
+    return _record(shifted, "log_softmax", backward, (x,), (None, axis), keep_output=True)
 
 
 def _log_softmax_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -190,7 +192,7 @@ def softmax(x: Value, axis: int = -1) -> Value:
     (axis,) = _axes(axis, x.ndim, "softmax")
     e = np.exp(x.data - _max(x.data, axis))
     e /= e.sum(axis=axis, keepdims=True)  # now the result
-    return _record(e, "softmax", _softmax_backward, (x,), (x.data, axis))
+    return _record(e, "softmax", _softmax_backward, (x,), (None, axis), keep_output=True)
 
 
 def _softmax_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:

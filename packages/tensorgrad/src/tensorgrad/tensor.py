@@ -50,15 +50,13 @@ import numpy.typing as npt
 
 from tensorgrad.broadcast import broadcast_to, unbroadcast
 from tensorgrad.grad_mode import _modes
+from tensorgrad.node import BackwardFn, Node
 
 __all__ = ["Tensor", "Value", "concatenate", "maximum", "minimum", "stack", "where"]
 
 Array = npt.NDArray[Any]
 Operand = Union["Value", Array, float, int]
 """What an operation accepts: a Value, or a constant (a numpy array or a Python number)."""
-
-BackwardFn = Callable[[Any, Any, tuple[Any, ...], int], Any]
-"""``(g, out, args, i) -> gradient of operand i``; arrays in, array out, or Values in, Value out."""
 
 
 class Value:
@@ -106,17 +104,7 @@ class Value:
            [3., 3.]])
     """
 
-    __slots__ = (
-        "__weakref__",
-        "_args",
-        "_backward",
-        "_grad",
-        "_grad_shared",
-        "_op",
-        "_prev",
-        "data",
-        "requires_grad",
-    )
+    __slots__ = ("__weakref__", "_grad", "_grad_shared", "_node", "data", "requires_grad")
 
     # numpy must hand `array * value` over to Value.__rmul__ instead of looping over it.
     __array_ufunc__ = None
@@ -125,10 +113,7 @@ class Value:
     requires_grad: bool
     _grad: Array | None
     _grad_shared: bool
-    _op: str
-    _prev: tuple[Value | None, ...]
-    _args: tuple[Any, ...]
-    _backward: BackwardFn | None
+    _node: Node | None  # where it sits in the graph; None outside it
 
     def __init__(
         self,
@@ -140,10 +125,7 @@ class Value:
         self.requires_grad = bool(requires_grad)
         self._grad = None
         self._grad_shared = False
-        self._op = ""
-        self._prev = ()
-        self._args = ()
-        self._backward = None
+        self._node = None  # a leaf gets its node when an operation first uses it
 
     # -- the array's description ------------------------------------------------------
 
@@ -482,10 +464,10 @@ class Value:
         return unbroadcast(g * b, a) if i == 0 else unbroadcast(g * a, b)
 
     def __truediv__(self, other: Operand) -> Value:
-        return _binary("div", np.true_divide, Value._div_backward, self, other)
+        return _binary("div", np.true_divide, Value._div_backward, self, other, keep_output=True)
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _binary("div", np.true_divide, Value._div_backward, other, self)
+        return _binary("div", np.true_divide, Value._div_backward, other, self, keep_output=True)
 
     @staticmethod
     def _div_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -494,10 +476,10 @@ class Value:
         return unbroadcast(g / b, a) if i == 0 else unbroadcast(-g * out / b, b)
 
     def __pow__(self, other: Operand) -> Value:
-        return _binary("pow", np.power, Value._pow_backward, self, other)
+        return _binary("pow", np.power, Value._pow_backward, self, other, keep_output=True)
 
     def __rpow__(self, other: Operand) -> Value:
-        return _binary("pow", np.power, Value._pow_backward, other, self)
+        return _binary("pow", np.power, Value._pow_backward, other, self, keep_output=True)
 
     @staticmethod
     def _pow_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -598,7 +580,9 @@ class Value:
         >>> Value([0.0, 1.0]).exp().data
         array([1.        , 2.71828183])
         """
-        return _record(np.exp(self.data), "exp", Value._exp_backward, (self,), (self.data,))
+        return _record(
+            np.exp(self.data), "exp", Value._exp_backward, (self,), (None,), keep_output=True
+        )
 
     @staticmethod
     def _exp_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -629,11 +613,15 @@ class Value:
         >>> Value([0.0, 1000.0]).tanh().data
         array([0., 1.])
         """
-        return _record(np.tanh(self.data), "tanh", Value._tanh_backward, (self,), (self.data,))
+        data = np.tanh(self.data)
+        return _record(
+            data, "tanh", Value._tanh_backward, (self,), (None,), keep_output=True, in_place=True
+        )
 
     @staticmethod
     def _tanh_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return g * (1 - out * out)
+        g *= 1 - out * out  # in place: see relu
+        return g
 
     def sigmoid(self) -> Value:
         """Logistic sigmoid ``1 / (1 + e**-x)``, elementwise, accurate in both tails.
@@ -659,11 +647,20 @@ class Value:
             np.exp(data, out=data)
         data += 1
         np.reciprocal(data, out=data)
-        return _record(data, "sigmoid", Value._sigmoid_backward, (self,), (self.data,))
+        return _record(
+            data,
+            "sigmoid",
+            Value._sigmoid_backward,
+            (self,),
+            (None,),
+            keep_output=True,
+            in_place=True,
+        )
 
     @staticmethod
     def _sigmoid_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return g * out * (1 - out)
+        g *= out * (1 - out)  # in place: see relu
+        return g
 
     def relu(self) -> Value:
         """Rectified linear unit ``max(x, 0)``, elementwise; its gradient at 0 is 0.
@@ -677,13 +674,20 @@ class Value:
         array([0., 0., 3.])
         """
         data = np.maximum(self.data, 0)
-        return _record(data, "relu", Value._relu_backward, (self,), (self.data,))
+        # The backward reads the result only, so the input's array is not kept for it.
+        return _record(
+            data, "relu", Value._relu_backward, (self,), (None,), keep_output=True, in_place=True
+        )
 
     @staticmethod
     def _relu_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        # In place, as a hand-written backward does: the walk hands an in_place formula a
+        # gradient that nobody else reads (a copy, if the result's Value is still alive).
+        # With create_graph, g is a Value, which has no `*=`: Python then makes `g * mask`.
         # Not `out > 0`: a NaN input passes its gradient through, as in PyTorch (whose
         # mask is `out <= 0`, false for NaN). The result is never negative.
-        return g * (out != 0)
+        g *= out != 0
+        return g
 
     def sqrt(self) -> Value:
         """Square root, elementwise.
@@ -694,7 +698,9 @@ class Value:
         >>> Value([4.0, 9.0]).sqrt().data
         array([2., 3.])
         """
-        return _record(np.sqrt(self.data), "sqrt", Value._sqrt_backward, (self,), (self.data,))
+        return _record(
+            np.sqrt(self.data), "sqrt", Value._sqrt_backward, (self,), (None,), keep_output=True
+        )
 
     @staticmethod
     def _sqrt_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -744,8 +750,8 @@ class Value:
                 # Bounds in the wrong order: every element becomes hi, and none lies in
                 # [lo, hi], so no gradient passes (as in PyTorch), not even where x == hi.
                 args = (self.data, crossed)
-                return _record(data, "clip", Value._clip_backward, (self,), args)
-        return _record(data, "clip", Value._clip_backward, (self,), (self.data,))
+                return _record(data, "clip", Value._clip_backward, (self,), args, keep_output=True)
+        return _record(data, "clip", Value._clip_backward, (self,), (self.data,), keep_output=True)
 
     @staticmethod
     def _clip_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -843,7 +849,8 @@ class Value:
             if self.shape[a] == 0:
                 raise ValueError(f"{op}: axis {a} of a Value of shape {self.shape} is empty")
         data = reduce(self.data, axis=axes, keepdims=keepdims)
-        return _record(data, op, Value._extremum_backward, (self,), (self.data, axes, keepdims))
+        args = (self.data, axes, keepdims)
+        return _record(data, op, Value._extremum_backward, (self,), args, keep_output=True)
 
     @staticmethod
     def _extremum_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
@@ -1231,7 +1238,7 @@ def _stack_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
 
 # -- helpers -----------------------------------------------------------------------------------
 
-_new_node = object.__new__
+_new_value = object.__new__
 
 
 def _record(
@@ -1240,41 +1247,42 @@ def _record(
     backward: BackwardFn | None,
     operands: tuple[Any, ...],
     args: tuple[Any, ...],
+    *,
+    keep_output: bool = False,
+    in_place: bool = False,
 ) -> Value:
-    """Make the result of an operation, and record the graph if gradients are wanted.
+    """Make the result of an operation, and its node in the graph if gradients are wanted.
 
     ``operands`` are the Values and constants the operation was applied to, and ``args``
-    their arrays followed by any parameter the backward needs. The graph is recorded only
-    in grad mode, and only if an operand requires grad; otherwise the result is a constant
-    Value and the operation costs nothing at backward time.
+    what its backward reads: the operands' arrays (None for one it does not read), then
+    any parameter such as an axis. ``keep_output`` keeps the result's array for a backward
+    that reads it; ``in_place`` says that the backward may overwrite the gradient it is
+    given. The graph is recorded only in grad mode, and only if an operand requires grad;
+    otherwise the result is a constant Value and the operation costs nothing at backward
+    time.
     """
     if type(data) is not np.ndarray:
         data = np.asarray(data)  # numpy returns scalars, not 0-d arrays, from many ops
-    out: Value = _new_node(Value)
+    out: Value = _new_value(Value)
     out.data = data
     out._grad = None
     out._grad_shared = False
-    out._op = op
     modes = _modes  # one global lookup for both switches: this runs for every operation
     tracked = False
     if modes.grad_enabled:
-        prev: list[Value | None] = []  # None for a constant operand: the walk skips it
+        prev: list[Node | None] = []  # None for a constant operand: the walk skips it
         for x in operands:
             if isinstance(x, Value) and x.requires_grad:
-                prev.append(x)
+                prev.append(_node_of(x))
                 tracked = True
             else:
                 prev.append(None)
+    out.requires_grad = tracked
     if tracked:
-        out.requires_grad = True
-        out._prev = tuple(prev)
-        out._args = args
-        out._backward = backward
+        kept = data if keep_output else None
+        out._node = Node(out, op, backward, tuple(prev), args, kept, in_place)
     else:
-        out.requires_grad = False
-        out._prev = ()
-        out._args = ()
-        out._backward = None
+        out._node = None
     if modes.anomaly and not np.isfinite(data).all():
         shapes = ", ".join(str(np.shape(_plain(x))) for x in operands)
         raise RuntimeError(
@@ -1284,7 +1292,41 @@ def _record(
     return out
 
 
-def _binary(op: str, fn: Callable[[Any, Any], Any], backward: BackwardFn, a: Any, b: Any) -> Value:
+def _node_of(value: Value) -> Node:
+    """The Value's node; a leaf gets one the first time it is needed."""
+    node = value._node
+    if node is None:
+        node = value._node = Node(value)
+    return node
+
+
+def _revive(node: Node, data: Any) -> Value:
+    """A Value for ``node`` whose own Value is gone: its array, saved by a backward, again.
+
+    With ``create_graph=True`` the formulas need the operands as Values that lead back into
+    the graph; an intermediate result the user let go is rebuilt this way (PyTorch unpacks
+    its saved tensors the same way).
+    """
+    alive = node.value()
+    if alive is not None:
+        return alive
+    value: Value = _new_value(Value)
+    value.data = data
+    value._grad = None
+    value._grad_shared = False
+    value.requires_grad = True
+    value._node = node
+    return value
+
+
+def _binary(
+    op: str,
+    fn: Callable[[Any, Any], Any],
+    backward: BackwardFn,
+    a: Any,
+    b: Any,
+    keep_output: bool = False,
+) -> Value:
     """An elementwise operation of two operands, broadcast; NotImplemented for other types."""
     a_data, b_data = _data(a), _data(b)
     if a_data is NotImplemented or b_data is NotImplemented:
@@ -1295,7 +1337,7 @@ def _binary(op: str, fn: Callable[[Any, Any], Any], backward: BackwardFn, a: Any
         raise ValueError(
             f"{op}: shapes {np.shape(a_data)} and {np.shape(b_data)} cannot be broadcast together"
         ) from None
-    return _record(data, op, backward, (a, b), (a_data, b_data))
+    return _record(data, op, backward, (a, b), (a_data, b_data), keep_output=keep_output)
 
 
 def _compare(fn: Callable[[Any, Any], Any], symbol: str, a: Value, b: object) -> Array:

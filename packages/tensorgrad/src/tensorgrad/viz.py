@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tensorgrad.autograd import _freed
-from tensorgrad.tensor import Value
+from tensorgrad.node import Node
+from tensorgrad.tensor import Value, _node_of
 
 __all__ = ["to_dot"]
 
@@ -58,30 +59,37 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
         raise TypeError(f"to_dot expects a Value, got {type(root).__name__}")
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
-    labels = labels or {}
-    ids: dict[Value, str] = {root: "v0"}
+    # The graph is made of nodes; a root outside it (a constant) is drawn as a box alone.
+    start = _node_of(root) if root.requires_grad else Node(root)
+    names: dict[Node, str] = {}
+    for value, text in (labels or {}).items():
+        if value is root:
+            names[start] = text
+        elif value.requires_grad:
+            names[_node_of(value)] = text
+    ids: dict[Node, str] = {start: "v0"}
     lines = ["digraph {", f"  rankdir={rankdir};", '  node [fontname="Helvetica"];']
-    stack = [root]
+    stack = [start]
     while stack:
         node = stack.pop()
         nid = ids[node]
-        name = f"{_escape(labels[node])} | " if node in labels else ""
+        name = f"{_escape(names[node])} | " if node in names else ""
         lines.append(
             f'  {nid} [shape=record, label="{{ {name}{_escape(str(node.shape))} {node.dtype} }}"];'
         )
-        if node._backward is None:
+        if node.backward is None:
             continue
-        if node._backward is _freed:
+        if node.backward is _freed:
             # Drawn, the node would look like an input: a graph that silently lost its past.
             raise RuntimeError(
-                f"to_dot: the graph behind {node._op} (shape {node.shape}) was freed by a "
+                f"to_dot: the graph behind {node.op} (shape {node.shape}) was freed by a "
                 f"backward. Call to_dot before backward, or pass retain_graph=True to "
                 f"backward to keep the graph."
             )
-        lines.append(f'  {nid}_op [label="{_escape(node._op)}"];')
+        lines.append(f'  {nid}_op [label="{_escape(node.op)}"];')
         lines.append(f"  {nid}_op -> {nid};")
         # `x * x` draws one edge, not two; constants (None) are not drawn.
-        for child in dict.fromkeys(c for c in node._prev if c is not None):
+        for child in dict.fromkeys(c for c in node.prev if c is not None):
             if child not in ids:
                 ids[child] = f"v{len(ids)}"
                 stack.append(child)

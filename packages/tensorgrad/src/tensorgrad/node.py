@@ -1,0 +1,90 @@
+"""The graph's nodes: one :class:`Node` per operation, apart from the Values it makes.
+
+A :class:`~tensorgrad.Value` is what the learner holds: an array and its gradient. The
+graph behind it is made of nodes, as PyTorch's is (a tensor's ``grad_fn``). A Value points
+to its node; a node points to its operands' nodes, but to its own Value only *weakly*.
+That split is what lets the memory of a training step stay close to a hand-written one:
+
+* a node keeps only the arrays its backward reads (``args``, and the result in ``out`` for
+  an operation such as ``exp`` or ``relu`` whose derivative is written with it), so the
+  result of ``x @ W + b`` dies as soon as nobody but the graph holds it, as it does in
+  numpy;
+* backward gives a gradient to every Value that is still alive, the inputs and any
+  intermediate result the user kept, and simply drops the others': nobody could read
+  them;
+* an activation's backward (relu, tanh, sigmoid) may then compute its operand's gradient
+  in the very array of its own, since that array is no one else's.
+
+A leaf (a Value made from user data) gets its node the first time an operation uses it.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from tensorgrad.tensor import Value
+
+__all__ = ["Node"]
+
+BackwardFn = Callable[[Any, Any, tuple[Any, ...], int], Any]
+"""``(g, out, args, i) -> gradient of operand i``; arrays in, array out, or Values in, Value out."""
+
+
+class Node:
+    """One operation of the graph, with what its backward needs (internal to tensorgrad).
+
+    Parameters
+    ----------
+    value : Value
+        The result; the node refers to it weakly, to hand it its gradient if it is alive.
+    op : str
+        The operation's name, for messages and drawings ("" for a leaf).
+    backward : callable or None
+        The gradient formula ``(g, out, args, i)``; None for a leaf.
+    prev : tuple of Node or None
+        The operands' nodes; None for a constant operand, which gets no gradient.
+    args : tuple
+        What the formula reads: operand arrays (None for one it does not read) and
+        parameters such as an axis.
+    out : ndarray or None
+        The result's array, kept only if the formula reads it.
+    in_place : bool
+        Whether the formula may overwrite the gradient it is given (see the walk in
+        :mod:`tensorgrad.autograd`).
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> x = Value([1.0, -2.0])
+    >>> node = x.relu()._node
+    >>> node.op, node.prev[0].op, node.shape
+    ('relu', '', (2,))
+    """
+
+    __slots__ = ("args", "backward", "dtype", "in_place", "op", "out", "prev", "shape", "value")
+
+    def __init__(
+        self,
+        value: Value,
+        op: str = "",
+        backward: BackwardFn | None = None,
+        prev: tuple[Node | None, ...] = (),
+        args: tuple[Any, ...] = (),
+        out: Any = None,
+        in_place: bool = False,
+    ) -> None:
+        self.value: Callable[[], Value | None] = weakref.ref(value)
+        self.op = op
+        self.backward = backward
+        self.prev = prev
+        self.args = args
+        self.out = out
+        self.in_place = in_place
+        data = value.data
+        self.shape: tuple[int, ...] = data.shape
+        self.dtype: np.dtype[Any] = data.dtype
