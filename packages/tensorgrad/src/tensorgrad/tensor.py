@@ -2,32 +2,36 @@
 
 A :class:`Value` wraps a numpy array. Every operation comes as a pair, side by side:
 
-* a *forward* method (or function) computes the result with numpy and records on it
-  what the gradient will need: the operands that take part in the graph (``_prev``),
-  the operands' arrays followed by any parameter such as an axis (``_args``), and the
-  operation's backward function (``_backward``);
+* a *forward* method (or function) computes the result with numpy and, when gradients are
+  wanted, gives it a :class:`~tensorgrad.node.Node` recording what the gradient will
+  need: the operands' nodes, what the backward reads (the operands' arrays, or None for
+  one it does not read, then any parameter such as an axis, and the result itself if it
+  asks to keep it), and the operation's backward function;
 * right below it, its *backward* function ``_<op>_backward`` returns the gradient of one
   operand: a ``@staticmethod`` of :class:`Value` (``Value._mul_backward``) for a method,
   a module-level function for a function such as :func:`where`.
 
 Every backward function has the signature ``(g, out, args, i)``: ``g`` is the gradient of
-the result, ``out`` the result, ``args`` what the forward recorded, and ``i`` which operand's
-gradient to return. Asking for one operand at a time means that no gradient is computed
-for a constant: in ``x @ W`` with ``x`` a batch of data, only ``W``'s is.
+the result, ``out`` the result (None unless the forward kept it), ``args`` what the forward
+recorded, and ``i`` which operand's gradient to return. Asking for one operand at a time
+means that no gradient is computed for a constant: in ``x @ W`` with ``x`` a batch of
+data, only ``W``'s is.
 
 One formula serves every order of derivative. Backward functions use only what numpy
 arrays and Values both support (arithmetic, ``@``, comparisons, indexing, ``.sum``,
 ``.reshape``, ``.swapaxes``, ``.astype``, and :mod:`tensorgrad.broadcast`), so:
 
-* normally the graph walk passes plain arrays (``out.data`` and ``_args``): the formula
-  is pure numpy, with no graph and no overhead;
-* with ``create_graph=True`` it passes the Values themselves: the same formula then
-  builds a graph of its own, and the gradient can be differentiated again.
+* normally the graph walk passes plain arrays: the formula is pure numpy, with no graph
+  and no overhead;
+* with ``create_graph=True`` it passes Values: the same formula then builds a graph of its
+  own, and the gradient can be differentiated again.
 
 Why the engine looks the way it does (a training step costs little more than the same
 step written by hand in numpy):
 
-* ``__slots__``: a node is a small fixed record, cheap to build.
+* ``__slots__``: a Value and a node are small fixed records, cheap to build.
+* A node keeps only what its backward reads, and the walk drops the gradient of a Value
+  nobody holds, so a step's memory is what a hand-written one needs (:mod:`tensorgrad.node`).
 * One plain backward function per operation, shared by all its nodes, instead of a
   closure per node.
 * Numbers and numpy arrays mixed into an expression are constants: they are stored as
@@ -362,8 +366,10 @@ class Value:
     ) -> None:
         """Add the derivative of this Value to the ``.grad`` of every node it depends on.
 
-        Every Value in the graph gets its ``.grad``, the inputs and the intermediate
-        results alike. The graph is walked once, outputs before inputs, without recursion.
+        Every Value of the graph that is still alive gets its ``.grad``: the inputs, and
+        any intermediate result you kept a name for. (An intermediate nobody holds any
+        more gets none, since no one could read it, as in PyTorch.) The graph is walked
+        once, outputs before inputs, without recursion.
 
         Parameters
         ----------
