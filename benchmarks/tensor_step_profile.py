@@ -49,10 +49,10 @@ def formulas_replaced(replace: Callable[[Formula, str], Formula]) -> Iterator[No
     modules = (tensorgrad.tensor, tensorgrad.functional)
     original = tensorgrad.tensor._record
 
-    def record(data: Any, op: str, backward: Any, operands: Any, args: Any) -> Any:
+    def record(data: Any, op: str, backward: Any, operands: Any, args: Any, **options: Any) -> Any:
         if backward is not None:
             backward = replace(backward, op)
-        return original(data, op, backward, operands, args)
+        return original(data, op, backward, operands, args, **options)
 
     for module in modules:
         module._record = record  # type: ignore[attr-defined]
