@@ -95,6 +95,8 @@ nitpick_ignore = [
     ("py:class", "numpy.random.Generator"),
     ("py:class", "npt.DTypeLike"),  # inside a union, which autodoc leaves as written
     ("py:class", "dtype"),  # numpy's dtype, in a parameter list ("dtype : dtype, optional")
+    # The type of a backward formula, in tensorgrad.node.Node's signature: a Callable alias.
+    ("py:class", "BackwardFn"),
     # The named tuple that Module.load_state_dict returns, private as in PyTorch.
     ("py:class", "nn.module._IncompatibleKeys"),
     # Plain words and phrases in the "type" part of nn's parameter lists ("iterable of Value,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -169,3 +170,21 @@ def test_parameter_is_a_value_with_its_own_repr() -> None:
     assert repr(p) == "Parameter containing:\nValue(data=[1., 2.], grad=[0., 0.], dtype=float32)"
     assert isinstance(p * 2, Value)
     assert not isinstance(p * 2, nn.Parameter)
+
+
+def test_a_deep_copy_of_a_trained_module_trains_on_its_own() -> None:
+    # The pattern of a target network or a weight average: copy, then train one of them.
+    model = nn.MLP(2, [3, 1], generator=np.random.default_rng(0))
+    x = np.array([[1.0, -1.0], [0.5, 2.0]])
+    model(x).sum().backward()  # the parameters now sit in a (freed) graph
+    twin = copy.deepcopy(model)
+    before = {name: p.data.copy() for name, p in model.named_parameters()}
+    optimizer = nn.SGD(twin.parameters(), lr=0.1)
+    optimizer.zero_grad()
+    twin(x).sum().backward()
+    optimizer.step()
+    for name, p in model.named_parameters():
+        np.testing.assert_array_equal(p.data, before[name])
+    changed = [not np.array_equal(p.data, before[n]) for n, p in twin.named_parameters()]
+    assert any(changed)
+    assert all(isinstance(p, nn.Parameter) for p in twin.parameters())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import re
 
 import numpy as np
@@ -442,3 +444,50 @@ def test_index_errors() -> None:
 def test_clip_needs_a_bound() -> None:
     with pytest.raises(ValueError, match="clip: give at least one of lo and hi"):
         Value([1.0]).clip()
+
+
+# -- copies -----------------------------------------------------------------------------------
+
+
+def test_a_deep_copy_of_a_used_leaf_is_a_leaf_of_its_own() -> None:
+    x = Value([1.0, 2.0])
+    (x * 2).sum().backward()  # x now has a node in a (freed) graph
+    c = copy.deepcopy(x)
+    assert c.data is not x.data
+    np.testing.assert_array_equal(c.grad, [2.0, 2.0])
+    (c * 3).sum().backward()
+    np.testing.assert_array_equal(c.grad, [5.0, 5.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])  # the original's gradient is untouched
+
+
+def test_a_shallow_copy_shares_the_data_but_not_the_gradient() -> None:
+    x = Value([1.0, 2.0])
+    (x * 2).sum().backward()
+    c = copy.copy(x)
+    assert c.data is x.data
+    c.grad += 1
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    np.testing.assert_array_equal(c.grad, [3.0, 3.0])
+
+
+def test_a_value_pickles_with_its_gradient() -> None:
+    x = Value(np.arange(3.0, dtype=np.float32), requires_grad=True)
+    (x * x).sum().backward()
+    y = pickle.loads(pickle.dumps(x))
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, x.data)
+    np.testing.assert_array_equal(y.grad, x.grad)
+    assert pickle.loads(pickle.dumps(Value(1.0, requires_grad=False))).requires_grad is False
+
+
+def test_copying_a_computed_value_names_its_operation() -> None:
+    y = Value([1.0, 2.0]) * 2
+    message = (
+        "Only Values created by the user (graph leaves) can be copied or pickled; "
+        "this one was computed by mul (shape (2,))"
+    )
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        copy.deepcopy(y)
+    with pytest.raises(RuntimeError, match=re.escape(message)):
+        pickle.dumps(y)
+    assert copy.deepcopy(y.detach()).requires_grad is False

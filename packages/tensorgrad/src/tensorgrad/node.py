@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:
-    from tensorgrad.tensor import Value
+    import tensorgrad.tensor  # the full name: scalargrad has a Value too (for the docs)
 
 __all__ = ["Node"]
 
@@ -70,7 +70,7 @@ class Node:
 
     def __init__(
         self,
-        value: Value,
+        value: tensorgrad.tensor.Value,
         op: str = "",
         backward: BackwardFn | None = None,
         prev: tuple[Node | None, ...] = (),
@@ -78,7 +78,7 @@ class Node:
         out: Any = None,
         in_place: bool = False,
     ) -> None:
-        self.value: Callable[[], Value | None] = weakref.ref(value)
+        self.value: Callable[[], tensorgrad.tensor.Value | None] = weakref.ref(value)
         self.op = op
         self.backward = backward
         self.prev = prev

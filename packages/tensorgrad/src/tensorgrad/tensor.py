@@ -256,6 +256,27 @@ class Value:
         sep = ",\n      " if "\n" in data_text else ", "
         return f"Value(data={data_text}{sep}grad={grad_text}{extras})"
 
+    # -- copies (copy.copy, copy.deepcopy, pickle) --------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The node refers back to this Value, so a copy must not share it: a copy is a new
+        # leaf. As in PyTorch, only leaves can be copied; a result would lose its graph.
+        node = self._node
+        if node is not None and node.backward is not None:
+            raise RuntimeError(
+                f"Only Values created by the user (graph leaves) can be copied or pickled; "
+                f"this one was computed by {node.op} (shape {self.shape}). "
+                f"Copy its detach() instead."
+            )
+        return {"data": self.data, "requires_grad": self.requires_grad, "grad": self._grad}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.data = state["data"]
+        self.requires_grad = state["requires_grad"]
+        self._grad = state["grad"]
+        self._grad_shared = self._grad is not None  # shared with the original until written
+        self._node = None
+
     # -- conversions ------------------------------------------------------------------
 
     def item(self) -> float:
