@@ -164,3 +164,30 @@ def test_create_graph_through_intermediates_nobody_holds() -> None:
         2 * eps
     )
     np.testing.assert_allclose(h_dropped, numeric, rtol=1e-6)
+
+
+def test_a_sum_does_not_keep_an_operand_shaped_like_its_result() -> None:
+    # + and - read only their operands' shapes and dtypes: x @ W in x @ W + b is not kept.
+    x = np.arange(12.0).reshape(4, 3) - 5.0
+    w = Value(np.linspace(-1.0, 1.0, 6).reshape(3, 2))
+    b = Value(np.array([0.5, -0.5]))
+    p = x @ w
+    product = weakref.ref(p.data)
+    y = (p - b).relu()
+    del p
+    assert product() is None
+    y.sum().backward()
+    mask = (x @ w.data - b.data) > 0
+    np.testing.assert_array_equal(b.grad, -mask.sum(axis=0))
+    np.testing.assert_array_equal(w.grad, x.T @ mask)
+
+
+def test_a_sum_of_two_dtypes_gives_each_operand_its_own() -> None:
+    a = Value(np.array([1.0, 2.0], dtype=np.float32))
+    b = Value(np.array([3.0, 4.0]))
+    (a + b).sum().backward()
+    (b - a).sum().backward()
+    assert a.grad.dtype == np.float32
+    assert b.grad.dtype == np.float64
+    np.testing.assert_array_equal(a.grad, [0.0, 0.0])
+    np.testing.assert_array_equal(b.grad, [2.0, 2.0])

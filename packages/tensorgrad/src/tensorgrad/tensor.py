@@ -460,24 +460,26 @@ class Value:
     # d(a**b) = b a**(b-1) da + a**b log(a) db,  d(-a) = -da
 
     def __add__(self, other: Operand) -> Value:
-        return _binary("add", np.add, Value._add_backward, self, other)
+        return _binary("add", np.add, Value._add_backward, self, other, shapes_only=True)
 
     def __radd__(self, other: Operand) -> Value:
-        return _binary("add", np.add, Value._add_backward, other, self)
+        return _binary("add", np.add, Value._add_backward, other, self, shapes_only=True)
 
     @staticmethod
     def _add_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return unbroadcast(g, args[i])
+        # None: the operand was like the result (see _binary), so g fits it as it is.
+        return g if args[i] is None else unbroadcast(g, args[i])
 
     def __sub__(self, other: Operand) -> Value:
-        return _binary("sub", np.subtract, Value._sub_backward, self, other)
+        return _binary("sub", np.subtract, Value._sub_backward, self, other, shapes_only=True)
 
     def __rsub__(self, other: Operand) -> Value:
-        return _binary("sub", np.subtract, Value._sub_backward, other, self)
+        return _binary("sub", np.subtract, Value._sub_backward, other, self, shapes_only=True)
 
     @staticmethod
     def _sub_backward(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-        return unbroadcast(g if i == 0 else -g, args[i])
+        grad = g if i == 0 else -g
+        return grad if args[i] is None else unbroadcast(grad, args[i])
 
     def __mul__(self, other: Operand) -> Value:
         return _binary("mul", np.multiply, Value._mul_backward, self, other)
@@ -1353,8 +1355,14 @@ def _binary(
     a: Any,
     b: Any,
     keep_output: bool = False,
+    shapes_only: bool = False,
 ) -> Value:
-    """An elementwise operation of two operands, broadcast; NotImplemented for other types."""
+    """An elementwise operation of two operands, broadcast; NotImplemented for other types.
+
+    ``shapes_only`` is for a backward that reads only its operands' shapes and dtypes (that of
+    ``+`` and ``-``): an operand of the result's shape and dtype is then recorded as None, so
+    that its array is not kept for nothing (``x @ W`` in ``x @ W + b``).
+    """
     a_data, b_data = _data(a), _data(b)
     if a_data is NotImplemented or b_data is NotImplemented:
         return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other operand
@@ -1364,7 +1372,18 @@ def _binary(
         raise ValueError(
             f"{op}: shapes {np.shape(a_data)} and {np.shape(b_data)} cannot be broadcast together"
         ) from None
-    return _record(data, op, backward, (a, b), (a_data, b_data), keep_output=keep_output)
+    if shapes_only:
+        args = (_unless_like(a_data, data), _unless_like(b_data, data))
+    else:
+        args = (a_data, b_data)
+    return _record(data, op, backward, (a, b), args, keep_output=keep_output)
+
+
+def _unless_like(operand: Any, result: Array) -> Any:
+    """None if ``operand`` is an array of ``result``'s shape and dtype, else ``operand``."""
+    if type(operand) is np.ndarray and operand.shape == result.shape:
+        return None if operand.dtype == result.dtype else operand
+    return operand
 
 
 def _compare(fn: Callable[[Any, Any], Any], symbol: str, a: Value, b: object) -> Array:
