@@ -1,8 +1,8 @@
 """tensorgrad: reverse-mode automatic differentiation on numpy arrays.
 
 A :class:`Value` (also called :data:`Tensor`) wraps a numpy array and remembers the
-operations that produced it; ``backward()`` then fills ``.grad`` of every Value in the
-graph, undoing numpy's broadcasting on the way. Numbers and numpy arrays mixed into an
+operations that produced it; ``backward()`` then fills ``.grad`` of every Value of the
+graph that is still held, undoing numpy's broadcasting on the way. Numbers and numpy arrays mixed into an
 expression are constants and get no gradient.
 
 Examples

@@ -274,7 +274,7 @@ class Value:
         self.data = state["data"]
         self.requires_grad = state["requires_grad"]
         self._grad = state["grad"]
-        self._grad_shared = self._grad is not None  # shared with the original until written
+        self._grad_shared = self._grad is not None  # a shallow copy's is the original's array
         self._node = None
 
     # -- conversions ------------------------------------------------------------------
