@@ -2,8 +2,8 @@
 
 A :class:`Value` (also called :data:`Tensor`) wraps a numpy array and remembers the
 operations that produced it; ``backward()`` then fills ``.grad`` of every Value of the
-graph that is still held, undoing numpy's broadcasting on the way. Numbers and numpy arrays mixed into an
-expression are constants and get no gradient.
+graph that is still held, undoing numpy's broadcasting on the way. Numbers and numpy
+arrays mixed into an expression are constants and get no gradient.
 
 Examples
 --------
