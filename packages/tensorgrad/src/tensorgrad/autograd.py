@@ -140,11 +140,12 @@ def grad(
         _seed(out, given, create_graph, "grad") for out, given in zip(outputs, seeds_given)
     )
     keep = create_graph if retain_graph is None else retain_graph
-    totals: dict[Node, Any] = dict.fromkeys(_node_of(x) for x in inputs)
+    nodes = [_node_of(x) for x in inputs]
+    totals: dict[Node, Any] = dict.fromkeys(nodes)
     _walk(tuple(_node_of(out) for out in outputs), seeds, keep, create_graph, totals)
     results = []
-    for k, x in enumerate(inputs):
-        total = totals[_node_of(x)]
+    for k, (x, node) in enumerate(zip(inputs, nodes)):
+        total = totals[node]
         if total is None:
             if not allow_unused:
                 raise RuntimeError(

@@ -65,8 +65,8 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
     for value, text in (labels or {}).items():
         if value is root:
             names[start] = text
-        elif value.requires_grad:
-            names[_node_of(value)] = text
+        elif value._node is not None:  # (a Value without a node is not in the graph)
+            names[value._node] = text
     ids: dict[Node, str] = {start: "v0"}
     lines = ["digraph {", f"  rankdir={rankdir};", '  node [fontname="Helvetica"];']
     stack = [start]
