@@ -169,8 +169,8 @@ def test_the_shared_row_indices_are_read_only() -> None:
     loss = F.cross_entropy(Value(LOGITS), CLASSES, reduction="none")
     loss.sum().backward()
     np.testing.assert_allclose(loss.data, -log_softmax(LOGITS)[np.arange(5), CLASSES])
-    assert F._rows(5).flags.writeable is False
-    assert F._rows(5) is F._rows(5)
+    assert F.row_indices(5).flags.writeable is False
+    assert F.row_indices(5) is F.row_indices(5)
 
 
 def test_cross_entropy_of_an_empty_batch() -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy.typing as npt
 
-from nn.functional import _as_value
+from nn.functional import as_value
 from nn.module import Module
 from tensorgrad import Value
 
@@ -30,7 +30,7 @@ class ReLU(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """Apply the function."""
-        return _as_value(x).relu()
+        return as_value(x).relu()
 
 
 class Tanh(Module):
@@ -46,7 +46,7 @@ class Tanh(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """Apply the function."""
-        return _as_value(x).tanh()
+        return as_value(x).tanh()
 
 
 class Sigmoid(Module):
@@ -62,4 +62,4 @@ class Sigmoid(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """Apply the function."""
-        return _as_value(x).sigmoid()
+        return as_value(x).sigmoid()

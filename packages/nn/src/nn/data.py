@@ -14,7 +14,7 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from nn.random import _generator
+from nn.random import resolve_generator
 
 __all__ = ["DataLoader", "Dataset", "TensorDataset"]
 
@@ -147,7 +147,7 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = _generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        order = resolve_generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._fetch(order[start : start + self.batch_size])
 

@@ -8,7 +8,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nn.module import Module
-from nn.random import _generator
+from nn.random import resolve_generator
 from tensorgrad import Value
 
 __all__ = ["Dropout"]
@@ -60,7 +60,7 @@ class Dropout(Module):
             return x
         if self.p == 1.0:
             return x * 0.0  # every element dropped (and 1/(1-p) would divide by zero)
-        keep = _generator(self.generator).random(np.shape(x)) >= self.p
+        keep = resolve_generator(self.generator).random(np.shape(x)) >= self.p
         return x * (keep.astype(x.dtype) / (1.0 - self.p))
 
     def extra_repr(self) -> str:

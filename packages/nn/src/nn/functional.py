@@ -8,6 +8,9 @@ when a gradient should flow into them too (regression losses only).
 The classification losses take raw scores, *logits*, rather than probabilities when they
 can: ``log_softmax`` and ``log(1 + e^x)`` computed from logits stay finite where
 ``log(softmax(x))`` and ``log(sigmoid(x))`` would overflow or give ``log(0)``.
+
+Internal (public so that other nn modules and the tests can use them, but not part of the
+API): ``as_value``, ``check_reduction`` and ``row_indices``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import numpy.typing as npt
 import tensorgrad
 from tensorgrad import Value
 
+# The user-facing API; as_value, check_reduction and row_indices are internal helpers.
 __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -54,7 +58,7 @@ def mse_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
     >>> mse_loss(Value([1.0, 2.0]), np.array([1.0, 4.0])).item()
     2.0
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _check_same_shape("mse_loss", input, target)
     diff = input - target
     return _reduce(diff * diff, reduction)
@@ -76,9 +80,9 @@ def l1_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
     >>> l1_loss(Value([1.0, 2.0]), np.array([1.0, 4.0]), reduction="sum").item()
     2.0
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _check_same_shape("l1_loss", input, target)
-    return _reduce(_as_value(input - target).abs(), reduction)
+    return _reduce(as_value(input - target).abs(), reduction)
 
 
 def cross_entropy(
@@ -131,12 +135,12 @@ def cross_entropy(
     array([[-0.107,  0.053,  0.053],
            [ 0.   ,  0.   ,  0.   ]])
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(
             f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing!r}"
         )
-    log_probs = tensorgrad.log_softmax(_as_value(input), axis=-1)
+    log_probs = tensorgrad.log_softmax(as_value(input), axis=-1)
     if label_smoothing == 0.0:
         return _nll("cross_entropy", log_probs, target, reduction)
     nll = _nll("cross_entropy", log_probs, target, "none")
@@ -164,8 +168,8 @@ def nll_loss(input: Input, target: npt.ArrayLike, reduction: str = "mean") -> Va
     >>> round(nll_loss(log_probs, np.array([0, 1])).item(), 4)  # -(log 0.5 + log 0.9) / 2
     0.3993
     """
-    _check_reduction(reduction)
-    return _nll("nll_loss", _as_value(input), target, reduction)
+    check_reduction(reduction)
+    return _nll("nll_loss", as_value(input), target, reduction)
 
 
 def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str = "mean") -> Value:
@@ -189,9 +193,9 @@ def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str
     >>> binary_cross_entropy_with_logits(x, np.array([1.0, 1.0, 1.0]), "none").data
     array([6.93147181e-01, 0.00000000e+00, 1.00000000e+03])
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _check_same_shape("binary_cross_entropy_with_logits", input, target)
-    x = _as_value(input)
+    x = as_value(input)
     # maximum(x, 0), not relu: at x == 0 maximum splits the gradient (1/2), which makes
     # the total gradient there exactly σ(0) - y, where relu's 0 would give -y.
     softplus = tensorgrad.maximum(x, 0.0) + ((-x.abs()).exp() + 1.0).log()
@@ -220,9 +224,9 @@ def binary_cross_entropy(input: Input, target: Input, reduction: str = "mean") -
     >>> round(binary_cross_entropy(p, np.array([1.0, 1.0])).item(), 4)
     0.3993
     """
-    _check_reduction(reduction)
+    check_reduction(reduction)
     _check_same_shape("binary_cross_entropy", input, target)
-    p = _as_value(input)
+    p = as_value(input)
     if ((p.data < 0) | (p.data > 1)).any():
         raise ValueError(
             f"binary_cross_entropy: input must be probabilities in [0, 1], got values from "
@@ -242,7 +246,7 @@ def _nll(caller: str, log_probs: Value, target: npt.ArrayLike, reduction: str) -
     classes = _class_indices(caller, log_probs.shape, target)
     n = len(classes)
     try:
-        picked = log_probs[_rows(n), classes]
+        picked = log_probs[row_indices(n), classes]
     except IndexError:
         # numpy's indexing has checked that no class index is >= C (negative ones, which
         # it would count from the end, were refused before): say it in our words.
@@ -256,9 +260,31 @@ def _nll(caller: str, log_probs: Value, target: npt.ArrayLike, reduction: str) -
 
 
 @functools.lru_cache(maxsize=8)
-def _rows(n: int) -> Array:
-    """``0, 1, ..., n - 1``: the row of each target. Made once per batch size (a training
-    loop asks for the same one every step), read-only since it is shared."""
+def row_indices(n: int) -> Array:
+    """``0, 1, ..., n - 1``: the row of each target, as a shared read-only array.
+
+    Internal: :func:`nll_loss` and :func:`cross_entropy` index ``log_probs[rows, classes]``
+    with it. Made once per batch size (a training loop asks for the same one every step),
+    read-only since it is shared.
+
+    Parameters
+    ----------
+    n : int
+        The batch size.
+
+    Returns
+    -------
+    ndarray of int
+        ``np.arange(n)``, not writeable; the same array for the same ``n``.
+
+    Examples
+    --------
+    >>> from nn.functional import row_indices
+    >>> row_indices(3)
+    array([0, 1, 2])
+    >>> row_indices(3) is row_indices(3), row_indices(3).flags.writeable
+    (True, False)
+    """
     rows = np.arange(n)
     rows.flags.writeable = False
     return rows
@@ -315,7 +341,31 @@ def _reduce(loss: Value, reduction: str) -> Value:
     return loss
 
 
-def _check_reduction(reduction: str) -> None:
+def check_reduction(reduction: str) -> None:
+    """Raise ValueError unless ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``.
+
+    Internal: every loss function checks its argument with it, and every loss module
+    (:mod:`nn.loss`) checks its setting when it is made.
+
+    Parameters
+    ----------
+    reduction : str
+        The reduction asked for.
+
+    Raises
+    ------
+    ValueError
+        For another value, naming it.
+
+    Examples
+    --------
+    >>> from nn.functional import check_reduction
+    >>> check_reduction("sum")
+    >>> check_reduction("avg")
+    Traceback (most recent call last):
+    ...
+    ValueError: reduction must be 'mean', 'sum' or 'none', got 'avg'
+    """
     if reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
@@ -328,6 +378,31 @@ def _check_same_shape(caller: str, input: Input, target: Input) -> None:
         )
 
 
-def _as_value(x: Input) -> Value:
-    """``x`` as a Value; a numpy array becomes a constant one."""
+def as_value(x: Input) -> Value:
+    """``x`` as a Value; a numpy array becomes a constant one.
+
+    Internal: how the losses and the activation layers (:mod:`nn.activation`) accept
+    arrays as well as Values.
+
+    Parameters
+    ----------
+    x : Value or ndarray
+        A Value, returned as it is, or an array, wrapped with ``requires_grad=False`` (no
+        gradient is computed for data).
+
+    Returns
+    -------
+    Value
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nn.functional import as_value
+    >>> from tensorgrad import Value
+    >>> x = Value([1.0, 2.0])
+    >>> as_value(x) is x
+    True
+    >>> as_value(np.array([1.0, 2.0])).requires_grad
+    False
+    """
     return x if isinstance(x, Value) else Value(x, requires_grad=False)

@@ -18,7 +18,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from nn.random import _generator
+from nn.random import resolve_generator
 from tensorgrad import Value
 
 __all__ = [
@@ -80,7 +80,7 @@ def uniform_(
     >>> bool((w.data >= -1).all() and (w.data < 1).all())
     True
     """
-    return _fill(tensor, _generator(generator).uniform(a, b, tensor.shape))
+    return _fill(tensor, resolve_generator(generator).uniform(a, b, tensor.shape))
 
 
 def normal_(
@@ -100,7 +100,7 @@ def normal_(
     >>> round(float(w.data.mean()), 1), round(float(w.data.std()), 1)
     (3.0, 0.5)
     """
-    return _fill(tensor, _generator(generator).normal(mean, std, tensor.shape))
+    return _fill(tensor, resolve_generator(generator).normal(mean, std, tensor.shape))
 
 
 def zeros_(tensor: Value) -> Value:

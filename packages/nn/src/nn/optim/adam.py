@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, _check_non_negative
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, check_non_negative
 
 __all__ = ["Adam", "AdamW"]
 
@@ -84,8 +84,8 @@ class Adam(Optimizer):
     def _check_hyperparameters(self, group: ParamGroup) -> None:
         super()._check_hyperparameters(group)
         name = type(self).__name__
-        _check_non_negative(name, "eps", group["eps"])
-        _check_non_negative(name, "weight_decay", group["weight_decay"])
+        check_non_negative(name, "eps", group["eps"])
+        check_non_negative(name, "weight_decay", group["weight_decay"])
         for k, beta in enumerate(group["betas"]):
             if not 0.0 <= beta < 1.0:
                 raise ValueError(f"{name}: invalid beta at index {k}: {beta!r}, not in [0, 1)")

@@ -6,6 +6,9 @@ passing a list of dicts, such as ``[{"params": body}, {"params": head, "lr": 0.0
 makes several, each dict's settings overriding the defaults. Whatever an optimizer
 remembers between steps for a parameter (a momentum buffer, running averages) lives in
 ``state[parameter]``, a dict, as in ``torch.optim``.
+
+Internal (public so that the optimizers' modules can import it, but not part of the API):
+``check_non_negative``.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import numpy as np
 
 from tensorgrad import Value
 
-__all__ = ["Optimizer"]
+__all__ = ["Optimizer"]  # the user-facing API; check_non_negative is internal
 
 ParamGroup = dict[str, Any]
 Params = Iterable[Value] | Iterable[Mapping[str, Any]]
@@ -108,7 +111,7 @@ class Optimizer:
 
     def _check_hyperparameters(self, group: ParamGroup) -> None:
         """Raise ValueError naming a bad hyper-parameter of ``group``; a subclass adds its own."""
-        _check_non_negative(type(self).__name__, "learning rate", group["lr"])
+        check_non_negative(type(self).__name__, "learning rate", group["lr"])
 
     def step(self) -> None:
         """Update every parameter from its gradient; each optimizer defines it.
@@ -233,7 +236,39 @@ class Optimizer:
         return "\n".join([*lines, ")"])
 
 
-def _check_non_negative(optimizer: str, what: str, value: float) -> None:
+def check_non_negative(optimizer: str, what: str, value: float) -> None:
+    """Raise ValueError unless a hyper-parameter is ``>= 0`` (NaN is refused too).
+
+    Internal: the check behind the optimizers' ``_check_hyperparameters``.
+
+    Parameters
+    ----------
+    optimizer : str
+        The optimizer's name, which starts the message.
+    what : str
+        The hyper-parameter's name, such as ``"momentum"``.
+    value : float
+        Its value.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is negative or NaN, naming the optimizer, the hyper-parameter and
+        the value.
+
+    Examples
+    --------
+    >>> from nn.optim.optimizer import check_non_negative
+    >>> check_non_negative("SGD", "momentum", 0.9)
+    >>> check_non_negative("SGD", "momentum", -0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: SGD: invalid momentum -0.1: it must be >= 0
+    >>> check_non_negative("Adam", "eps", float("nan"))
+    Traceback (most recent call last):
+    ...
+    ValueError: Adam: invalid eps nan: it must be >= 0
+    """
     if not value >= 0.0:  # written so that NaN fails too
         raise ValueError(f"{optimizer}: invalid {what} {value!r}: it must be >= 0")
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, _check_non_negative
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, check_non_negative
 
 __all__ = ["SGD"]
 
@@ -75,8 +75,8 @@ class SGD(Optimizer):
 
     def _check_hyperparameters(self, group: ParamGroup) -> None:
         super()._check_hyperparameters(group)
-        _check_non_negative("SGD", "momentum", group["momentum"])
-        _check_non_negative("SGD", "weight_decay", group["weight_decay"])
+        check_non_negative("SGD", "momentum", group["momentum"])
+        check_non_negative("SGD", "weight_decay", group["weight_decay"])
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
                 f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
