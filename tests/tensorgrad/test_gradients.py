@@ -225,7 +225,7 @@ def test_constants_get_no_gradient_and_cost_nothing() -> None:
     w = Value(np.ones((3, 2)))
     x = np.arange(6.0).reshape(2, 3)
     y = x @ w
-    assert y._node.prev[0] is None  # the data is not in the graph
+    assert y.grad_fn.prev[0] is None  # the data is not in the graph
     y.sum().backward()
     np.testing.assert_array_equal(w.grad, x.T @ np.ones((2, 2)))
 
@@ -305,8 +305,11 @@ def test_linear_is_one_node_and_gives_constants_no_gradient() -> None:
     w, b = Value(np.ones((2, 3))), Value(np.zeros(2))
     x = np.arange(12.0).reshape(4, 3)
     y = tg.linear(x, w, b)
-    assert y._node.op == "linear"
-    assert y._node.prev == (None, w._node, b._node)  # the data is not in the graph
+    assert y.grad_fn.op == "linear"
+    data, weight, bias = y.grad_fn.prev
+    assert data is None  # the data is not in the graph
+    assert weight.value() is w
+    assert bias.value() is b
     y.sum().backward()
     np.testing.assert_array_equal(w.grad, np.ones((2, 4)) @ x)
     np.testing.assert_array_equal(b.grad, [4.0, 4.0])

@@ -38,12 +38,12 @@ away_from_zero = st.floats(0.1, 2.0) | st.floats(-2.0, -0.1)
 def test_a_value_points_to_its_node_and_the_node_back_weakly() -> None:
     x = Value([1.0, -2.0])
     y = x.relu()
-    assert isinstance(y._node, Node)
-    assert y._node.value() is y
-    assert y._node.prev == (x._node,)
-    assert x._node is not None  # the leaf got its node when an operation used it
-    assert x._node.value() is x
-    assert Value([1.0])._node is None  # ... and not before
+    assert isinstance(y.grad_fn, Node)
+    assert y.grad_fn.value() is y
+    (leaf,) = y.grad_fn.prev  # the leaf got its node when an operation used it
+    assert leaf.value() is x
+    assert leaf.op == ""
+    assert x.grad_fn is None  # as in PyTorch, a leaf has no grad_fn
 
 
 def test_an_intermediate_nobody_holds_dies_in_the_forward_pass() -> None:

@@ -8,7 +8,7 @@ import pytest
 import tensorgrad as tg
 from tensorgrad import GradcheckError, Value, gradcheck
 from tensorgrad.broadcast import broadcast_to, unbroadcast
-from tensorgrad.tensor import _binary
+from tensorgrad.record import record
 
 # -- gradcheck --------------------------------------------------------------------------------
 
@@ -20,11 +20,11 @@ def test_gradcheck_passes_for_a_correct_gradient() -> None:
 
 def test_gradcheck_names_input_index_and_values_of_the_worst_mismatch() -> None:
     def wrong_mul(a: Value, b: Value) -> Value:
-        def backward(g: object, out: object, args: tuple[object, ...], i: int) -> object:
-            grad = Value._mul_backward(g, out, args, i)
-            return grad * 2 if i == 1 else grad  # type: ignore[operator]
+        def backward(g: object, out: object, saved: tuple[object, ...], i: int) -> object:
+            # d(a b) = b da + a db, but with the gradient of b doubled
+            return g * saved[1] if i == 0 else g * saved[0] * 2  # type: ignore[operator]
 
-        return _binary("mul", np.multiply, backward, a, b)
+        return record(a.data * b.data, "mul", backward, (a, b), (a.data, b.data))
 
     x, y = Value([1.0, 2.0]), Value([3.0, -4.0])
     with pytest.raises(

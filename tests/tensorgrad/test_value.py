@@ -211,7 +211,7 @@ def test_repr() -> None:
 def test_repr_does_not_allocate_grad() -> None:
     x = Value([1.0])
     repr(x)
-    assert x._grad is None
+    assert not x.has_grad
 
 
 # -- operators --------------------------------------------------------------------------------

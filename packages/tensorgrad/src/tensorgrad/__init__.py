@@ -20,14 +20,24 @@ array([[1.9, 2.7]])
 array([[0.5, 0.7, 0.9]])
 """
 
+# isort: off
+from tensorgrad.tensor import Tensor, Value  # first: every other module imports Value
+# isort: on
+
 from tensorgrad.autograd import grad
-from tensorgrad.functional import linear, log_softmax, logsumexp, softmax
+from tensorgrad.function import Context, Function, once_differentiable
 from tensorgrad.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from tensorgrad.gradcheck import GradcheckError, gradcheck
-from tensorgrad.tensor import Tensor, Value, concatenate, maximum, minimum, stack, where
+from tensorgrad.ops.arithmetic import maximum, minimum
+from tensorgrad.ops.linalg import linear
+from tensorgrad.ops.select import where
+from tensorgrad.ops.shape import concatenate, stack
+from tensorgrad.ops.softmax import log_softmax, logsumexp, softmax
 from tensorgrad.viz import to_dot
 
 __all__ = [
+    "Context",
+    "Function",
     "GradcheckError",
     "Tensor",
     "Value",
@@ -43,6 +53,7 @@ __all__ = [
     "maximum",
     "minimum",
     "no_grad",
+    "once_differentiable",
     "softmax",
     "stack",
     "to_dot",

@@ -12,6 +12,14 @@ operation (see :mod:`tensorgrad.node`). :func:`backward` and :func:`grad` both
 3. free each node's part of the graph right after its visit, unless ``retain_graph`` is
    true, so that arrays only the graph held die during the walk, not after it.
 
+Before a node's formula runs, the walk checks that the arrays the node saved are still
+those of its operands' Values (and of its result, if it kept it): an array changed in
+place since the forward pass (``w.data[...] = 0``, an optimizer step, ``load_state_dict``)
+would make the gradient silently wrong, so backward refuses, naming the operation, as
+PyTorch refuses a tensor "modified by an inplace operation". The check costs one integer
+comparison per node unless some array was replaced or handed out since the node was made
+(see :attr:`Node.writes <tensorgrad.node.Node.writes>` and :attr:`tensorgrad.Value.data`).
+
 :func:`backward` adds each node's total to the ``.grad`` of its Value, if that Value is
 still alive (one nobody holds could never be read); :func:`grad` returns the totals for
 the inputs asked for and leaves ``.grad`` alone.
@@ -31,7 +39,8 @@ import numpy.typing as npt
 
 from tensorgrad.grad_mode import _modes
 from tensorgrad.node import Node
-from tensorgrad.tensor import Value, _node_of, _plain, _revive
+from tensorgrad.record import node_of, plain, revive
+from tensorgrad.tensor import Value
 
 __all__ = ["backward", "grad"]
 
@@ -61,7 +70,7 @@ def backward(
     _check_requires_grad(output, "backward", "the output")
     seed = _seed(output, grad, create_graph, "backward")
     keep = create_graph if retain_graph is None else retain_graph
-    _walk((_node_of(output),), (seed,), keep, create_graph)
+    _walk((node_of(output),), (seed,), keep, create_graph)
 
 
 def grad(
@@ -140,9 +149,9 @@ def grad(
         _seed(out, given, create_graph, "grad") for out, given in zip(outputs, seeds_given)
     )
     keep = create_graph if retain_graph is None else retain_graph
-    nodes = [_node_of(x) for x in inputs]
+    nodes = [node_of(x) for x in inputs]
     totals: dict[Node, Any] = dict.fromkeys(nodes)
-    _walk(tuple(_node_of(out) for out in outputs), seeds, keep, create_graph, totals)
+    _walk(tuple(node_of(out) for out in outputs), seeds, keep, create_graph, totals)
     results = []
     for k, (x, node) in enumerate(zip(inputs, nodes)):
         total = totals[node]
@@ -172,85 +181,48 @@ def _walk(
 ) -> None:
     """Backpropagate ``seeds`` from ``outputs``, handing each node its total gradient.
 
-    A node's total is final once every node that uses it has passed its share on, so the
-    nodes are visited in that order (Kahn's algorithm: ``users`` counts, for every node,
-    the users that have not yet been visited). Each total then goes to the ``.grad`` of the
-    node's Value, or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists.
-
-    The walk keeps no array longer than it needs, so that a step's memory stays close to a
-    hand-written backward pass's:
-
-    * without ``retain_graph``, a visited node's links and saved arrays are dropped at
-      once, so the forward arrays die during the walk instead of all at its end;
-    * a total that nobody will read (its Value is gone, and no other node shares the
-      array) may be overwritten by an ``in_place`` formula, as relu's, instead of being
-      kept beside the operand's gradient.
+    Kahn's algorithm: a node's total is final once every node that uses it has passed its
+    share on (``users`` counts, for every node, the users not yet visited), so a node is
+    ready when its count reaches zero. Each total then goes to the ``.grad`` of the node's
+    Value or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists. The
+    helpers below the walk keep no array longer than it is needed (see each).
     """
     users = _count_users(outputs)
-    totals: dict[Node, Any] = {}
-    for output, seed in zip(outputs, seeds):
-        totals[output] = totals[output] + seed if output in totals else seed
+    totals = _seed_totals(outputs, seeds)
     ready = [output for output in totals if users[output] == 0]
     borrowed: set[Node] = set()  # nodes whose total may be another node's too (a view)
     check = _modes.anomaly
     recording = _modes.grad_enabled
     _modes.grad_enabled = create_graph  # the formulas build a graph only if asked to
-    out: Any  # the node's result (its array, or a Value with create_graph)
     try:
         while ready:
             node = ready.pop()
             g = totals.pop(node)
             if type(g) is not np.ndarray and not create_graph:
-                # numpy makes scalars of 0-d results; the formulas and .grad get arrays.
-                g = np.asarray(g)
+                g = np.asarray(g)  # numpy makes scalars of 0-d results; formulas get arrays
+            value, kept = _receiver(node, wanted)
             shared = create_graph or node in borrowed
-            if wanted is None:
-                value = node.value()  # None once nobody holds it: its gradient is not kept
-                kept = value is not None
-            else:
-                value, kept = None, node in wanted
             backward = node.backward
             if backward is not None:  # an interior node: pass the gradient on
-                given = g
-                if create_graph:
-                    out, args = _output_as_value(node), _args_as_values(node)
-                else:
-                    out, args = node.out, node.args
-                    if node.in_place and (kept or shared):
-                        given = g.copy()  # g lives on: the formula may overwrite only a copy
+                if node.stamp != Node.writes:
+                    _check_unchanged(node)
+                given, out, saved = _formula_inputs(node, g, kept or shared, create_graph)
+                owned = create_graph or node.in_place
                 for i, operand in enumerate(node.prev):
                     if operand is None:  # a constant: no gradient to compute
                         continue
-                    grad = backward(given, out, args, i)
+                    grad = backward(given, out, saved, i)
                     if check:
                         _check_finite(grad, node, operand, i)
-                    total = totals.get(operand)
-                    if total is None:
-                        totals[operand] = grad
-                        if not (create_graph or node.in_place) and (
-                            grad is g or grad.base is not None
-                        ):
-                            # Passed on unchanged, or a view (of g, maybe): the arrays
-                            # may be one, so neither node may change it in place. (An
-                            # in-place formula returns the array it was given: its own.)
-                            borrowed.add(operand)
-                            shared = True
-                    else:
-                        totals[operand] = total + grad
-                        borrowed.discard(operand)
-                    remaining = users[operand] - 1
-                    if remaining:
-                        users[operand] = remaining
-                    else:
-                        del users[operand]
+                    if _add_to_total(totals, borrowed, operand, grad, g, owned):
+                        shared = True
+                    users[operand] -= 1
+                    if not users[operand]:
                         ready.append(operand)
                 if not retain_graph:
-                    node.prev = ()
-                    node.args = ()
-                    node.out = None
-                    node.backward = _freed
+                    _free(node)  # its arrays die now, not at the end of the walk
             if value is not None:
-                _store(value, g.data if create_graph else g, shared)
+                _store(value, plain(g), shared)
             elif kept and wanted is not None:
                 wanted[node] = g
     finally:
@@ -267,7 +239,7 @@ def _count_users(outputs: Sequence[Node]) -> dict[Node, int]:
     stack = list(users)
     while stack:
         node = stack.pop()
-        if node.backward is _freed:
+        if node.freed:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time: the graph behind "
                 f"{node.op} (shape {node.shape}) was freed by an earlier backward. "
@@ -284,28 +256,137 @@ def _count_users(outputs: Sequence[Node]) -> dict[Node, int]:
     return users
 
 
-def _freed(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
-    """The backward of a node whose graph was freed; the walk stops before calling it."""
-    raise AssertionError("unreachable: _count_users rejects freed nodes")
+def _seed_totals(outputs: Sequence[Node], seeds: Sequence[Any]) -> dict[Node, Any]:
+    """Each output's starting gradient; an output given twice gets the sum of its seeds."""
+    totals: dict[Node, Any] = {}
+    for output, seed in zip(outputs, seeds):
+        totals[output] = totals[output] + seed if output in totals else seed
+    return totals
+
+
+def _receiver(node: Node, wanted: dict[Node, Any] | None) -> tuple[Value | None, bool]:
+    """Who receives the node's total: its Value, if alive (for ``.grad``), or ``wanted``.
+
+    Returns the Value (None if there is none to fill) and whether anyone reads the total.
+    A Value nobody holds any more gets no gradient: no one could read it.
+    """
+    if wanted is None:
+        value = node.value()
+        return value, value is not None
+    return None, node in wanted
+
+
+def _formula_inputs(
+    node: Node, g: Any, g_lives_on: bool, create_graph: bool
+) -> tuple[Any, Any, Any]:
+    """What the node's backward is called with: ``(g, out, saved)``.
+
+    With ``create_graph`` the saved arrays come back as Values in the graph. Otherwise
+    the arrays themselves, and an ``in_place`` formula (relu's: ``g *= mask``) gets ``g``
+    itself only if nobody else will read it (``g_lives_on`` is false): then it writes its
+    operand's gradient into the very array, as a hand-written backward does. If ``g`` is
+    also a Value's ``.grad`` or another node's total, the formula gets a copy.
+    """
+    if create_graph:
+        return g, _output_as_value(node), _saved_as_values(node)
+    given = g.copy() if node.in_place and g_lives_on else g
+    return given, node.out, node.saved
+
+
+def _add_to_total(
+    totals: dict[Node, Any],
+    borrowed: set[Node],
+    operand: Node,
+    grad: Any,
+    g: Any,
+    owned: bool,
+) -> bool:
+    """Add ``grad`` to ``operand``'s total; return whether ``g`` may now be shared with it.
+
+    The first contribution is stored as it is, without a copy. If it is ``g`` itself or a
+    view (``+`` passes ``g`` on unchanged, ``reshape`` a view of it), the two totals may be
+    one array, so neither node may change it in place: the operand is ``borrowed``. A
+    formula that ``owned`` its input (in place, or under create_graph) returns an array of
+    its own. A second contribution makes a new array, which the operand owns.
+    """
+    total = totals.get(operand)
+    if total is not None:
+        totals[operand] = total + grad
+        borrowed.discard(operand)
+        return False
+    totals[operand] = grad
+    if not owned and (grad is g or grad.base is not None):
+        borrowed.add(operand)
+        return True
+    return False
+
+
+def _free(node: Node) -> None:
+    """Free the node's part of the graph, and tell the Values whose arrays it held.
+
+    A Value counts the nodes that hold its array (``_held``): while one does, reading
+    ``.data`` gives the Value a copy (see :attr:`tensorgrad.Value.data`); once none does,
+    the array itself again.
+    """
+    for child, saved in zip(node.prev, node.saved):
+        if child is not None and saved is not None:
+            _let_go(child.value(), saved)
+    if node.out is not None:
+        _let_go(node.value(), node.out)
+    node.free()
+
+
+def _let_go(value: Value | None, saved: Any) -> None:
+    if value is not None and value._held and value._data is saved:
+        value._held -= 1
+
+
+def _check_unchanged(node: Node) -> None:
+    """Refuse to run ``node``'s formula on arrays changed since the forward pass saved them.
+
+    A Value's array is replaced, not changed in place, when it is handed out through
+    ``.data`` while a graph holds it (see :attr:`tensorgrad.Value.data`), or assigned; so
+    the node still has the array it computed with, and the Value's array differs from it
+    only if it was changed. A Value nobody holds any more cannot have been changed.
+    """
+    for i, (child, saved) in enumerate(zip(node.prev, node.saved)):
+        if child is not None and saved is not None:
+            _compare(node, child.value(), saved, f"operand {i}")
+    if node.out is not None:
+        _compare(node, node.value(), node.out, "its result")
+
+
+def _compare(node: Node, value: Value | None, saved: Any, what: str) -> None:
+    if value is None:
+        return
+    current = value._data
+    if current is saved or np.array_equal(current, saved, equal_nan=True):
+        return
+    raise RuntimeError(
+        f"{node.op}: {what} (shape {saved.shape}) was changed after {node.op} saved it for "
+        f"the backward pass (in place through .data, by an optimizer step or by "
+        f"load_state_dict), so the gradient would be wrong. Run the forward pass again "
+        f"after changing it."
+    )
 
 
 def _output_as_value(node: Node) -> Value | None:
     """The node's result as a Value in the graph, for a formula that reads it."""
-    return None if node.out is None else _revive(node, node.out)
+    return None if node.out is None else revive(node, node.out)
 
 
-def _args_as_values(node: Node) -> tuple[Any, ...]:
-    """``node.args`` with each operand array that takes part in the graph as a Value."""
-    prev, args = node.prev, node.args
+def _saved_as_values(node: Node) -> tuple[Any, ...]:
+    """``node.saved`` with each operand array that takes part in the graph as a Value."""
+    prev, saved = node.prev, node.saved
     operands = tuple(
-        arg if child is None or arg is None else _revive(child, arg)
-        for child, arg in zip(prev, args)
+        arg if child is None or arg is None else revive(child, arg)
+        for child, arg in zip(prev, saved)
     )
-    return operands + args[len(prev) :]
+    return operands + saved[len(prev) :]
 
 
 def _check_finite(grad: Any, node: Node, operand: Node, i: int) -> None:
-    if not np.isfinite(_plain(grad)).all():
+    if not np.isfinite(plain(grad)).all():
         raise RuntimeError(
             f"detect_anomaly: the backward of {node.op} (output shape {node.shape}) made "
             f"nan or inf in the gradient of its input {i} (shape {operand.shape})"
@@ -326,7 +407,7 @@ def _seed(output: Value, given: Any, create_graph: bool, caller: str) -> Any:
         seed = np.ones(output.shape, output.dtype)
     else:
         try:
-            seed = np.array(_plain(given), dtype=output.dtype)  # a copy the walk may own
+            seed = np.array(plain(given), dtype=output.dtype)  # a copy the walk may own
         except (TypeError, ValueError):
             raise TypeError(
                 f"{caller}: the gradient must be an array of numbers, got {type(given).__name__}"

@@ -94,20 +94,24 @@ def gradcheck(
 
     analytic = grad((out * weights).sum(), [inputs[k] for k in checked], allow_unused=True)
     for k, a in zip(checked, analytic):
-        _compare(k, a.data, _numeric_gradient(objective, inputs[k].data, eps), atol, rtol)
+        _compare(k, a.data, _numeric_gradient(objective, inputs[k], eps), atol, rtol)
     return True
 
 
-def _numeric_gradient(objective: Callable[[], float], data: Any, eps: float) -> Any:
-    """Central differences of ``objective`` with respect to each element of ``data``."""
-    numeric = np.zeros_like(data)
-    for index in np.ndindex(data.shape):
-        saved = data[index]
-        data[index] = saved + eps
+def _numeric_gradient(objective: Callable[[], float], x: Value, eps: float) -> Any:
+    """Central differences of ``objective`` with respect to each element of ``x``.
+
+    Each change goes through ``x.data`` afresh: an alias kept across the calls of
+    ``objective`` could stop being x's array (see :attr:`tensorgrad.Value.data`).
+    """
+    numeric = np.zeros_like(x.data)
+    for index in np.ndindex(x.shape):
+        saved = x.data[index]
+        x.data[index] = saved + eps
         above = objective()
-        data[index] = saved - eps
+        x.data[index] = saved - eps
         below = objective()
-        data[index] = saved
+        x.data[index] = saved
         numeric[index] = (above - below) / (2 * eps)
     return numeric
 

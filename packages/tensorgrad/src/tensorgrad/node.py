@@ -5,7 +5,7 @@ graph behind it is made of nodes, as PyTorch's is (a tensor's ``grad_fn``). A Va
 to its node; a node points to its operands' nodes, but to its own Value only *weakly*.
 That split is what lets the memory of a training step stay close to a hand-written one:
 
-* a node keeps only the arrays its backward reads (``args``, and the result in ``out`` for
+* a node keeps only the arrays its backward reads (``saved``, and the result in ``out`` for
   an operation such as ``exp`` or ``relu`` whose derivative is written with it), so the
   result of ``x @ W + b`` dies as soon as nobody but the graph holds it, as it does in
   numpy;
@@ -29,14 +29,14 @@ import numpy as np
 if TYPE_CHECKING:
     import tensorgrad.tensor  # the full name: scalargrad has a Value too (for the docs)
 
-__all__ = ["Node"]
+__all__ = ["BackwardFn", "Node"]
 
 BackwardFn = Callable[[Any, Any, tuple[Any, ...], int], Any]
-"""``(g, out, args, i) -> gradient of operand i``; arrays in, array out, or Values in, Value out."""
+"""``(g, out, saved, i) -> gradient of operand i``: arrays in and out, or Values in and out."""
 
 
 class Node:
-    """One operation of the graph, with what its backward needs (internal to tensorgrad).
+    """One operation of the graph, with what its backward needs (its ``grad_fn``).
 
     Parameters
     ----------
@@ -45,10 +45,10 @@ class Node:
     op : str
         The operation's name, for messages and drawings ("" for a leaf).
     backward : callable or None
-        The gradient formula ``(g, out, args, i)``; None for a leaf.
+        The gradient formula ``(g, out, saved, i)``; None for a leaf.
     prev : tuple of Node or None
         The operands' nodes; None for a constant operand, which gets no gradient.
-    args : tuple
+    saved : tuple
         What the formula reads: operand arrays (None for one it does not read) and
         parameters such as an axis.
     out : ndarray or None
@@ -57,16 +57,38 @@ class Node:
         Whether the formula may overwrite the gradient it is given (see the walk in
         :mod:`tensorgrad.autograd`).
 
+    Attributes
+    ----------
+    stamp : int
+        :attr:`Node.writes` when the node was made: if it has not moved by the time
+        backward reaches the node, no array can have been replaced or handed out for
+        writing since, and the check that the saved arrays are unchanged is skipped.
+
     Examples
     --------
     >>> from tensorgrad import Value
     >>> x = Value([1.0, -2.0])
-    >>> node = x.relu()._node
+    >>> node = x.relu().grad_fn
     >>> node.op, node.prev[0].op, node.shape
     ('relu', '', (2,))
     """
 
-    __slots__ = ("args", "backward", "dtype", "in_place", "op", "out", "prev", "shape", "value")
+    __slots__ = (
+        "backward",
+        "dtype",
+        "in_place",
+        "op",
+        "out",
+        "prev",
+        "saved",
+        "shape",
+        "stamp",
+        "value",
+    )
+
+    writes = 0
+    """How many times a Value's array was replaced or copied on its way out (see
+    :attr:`tensorgrad.Value.data`): a clock, read by every node as it is made."""
 
     def __init__(
         self,
@@ -74,7 +96,7 @@ class Node:
         op: str = "",
         backward: BackwardFn | None = None,
         prev: tuple[Node | None, ...] = (),
-        args: tuple[Any, ...] = (),
+        saved: tuple[Any, ...] = (),
         out: Any = None,
         in_place: bool = False,
     ) -> None:
@@ -82,9 +104,46 @@ class Node:
         self.op = op
         self.backward = backward
         self.prev = prev
-        self.args = args
+        self.saved = saved
         self.out = out
         self.in_place = in_place
-        data = value.data
+        self.stamp = Node.writes
+        data = value._data
         self.shape: tuple[int, ...] = data.shape
         self.dtype: np.dtype[Any] = data.dtype
+
+    @property
+    def freed(self) -> bool:
+        """Whether a backward without ``retain_graph`` has freed this node's part of the graph.
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> y = (Value([1.0]) * 2).sum()
+        >>> node = y.grad_fn
+        >>> y.backward()
+        >>> node.freed
+        True
+        """
+        return self.backward is _freed
+
+    def free(self) -> None:
+        """Drop the links and arrays the backward would have read (after its visit).
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> node = (Value([1.0]) * 2).grad_fn
+        >>> node.free()
+        >>> node.freed, node.prev, node.saved
+        (True, (), ())
+        """
+        self.prev = ()
+        self.saved = ()
+        self.out = None
+        self.backward = _freed
+
+
+def _freed(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """The backward of a freed node; the walk refuses a freed graph before calling it."""
+    raise AssertionError("unreachable: the walk refuses a freed graph")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tensorgrad.autograd import _freed
 from tensorgrad.node import Node
-from tensorgrad.tensor import Value, _node_of
+from tensorgrad.record import node_of
+from tensorgrad.tensor import Value
 
 __all__ = ["to_dot"]
 
@@ -60,7 +60,7 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
     if rankdir not in ("LR", "TB", "RL", "BT"):
         raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
     # The graph is made of nodes; a root outside it (a constant) is drawn as a box alone.
-    start = _node_of(root) if root.requires_grad else Node(root)
+    start = node_of(root) if root.requires_grad else Node(root)
     names: dict[Node, str] = {}
     for value, text in (labels or {}).items():
         if value is root:
@@ -79,7 +79,7 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
         )
         if node.backward is None:
             continue
-        if node.backward is _freed:
+        if node.freed:
             # Drawn, the node would look like an input: a graph that silently lost its past.
             raise RuntimeError(
                 f"to_dot: the graph behind {node.op} (shape {node.shape}) was freed by a "

@@ -1,0 +1,281 @@
+"""Elementwise arithmetic of two operands, broadcast as numpy does: ``+ - * / **``, and ``-x``.
+
+Also :func:`maximum` and :func:`minimum`, the elementwise choice between two operands.
+
+Each operand's gradient goes through :func:`~tensorgrad.broadcast.unbroadcast`, which sums it
+back to the operand's shape and casts it to the operand's dtype. An operand may be a Value
+or a constant (a number or a numpy array, which gets no gradient).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from tensorgrad.broadcast import unbroadcast
+from tensorgrad.node import BackwardFn
+from tensorgrad.ops import select
+from tensorgrad.record import Array, Operand, operand_data, plain, record, type_error
+from tensorgrad.tensor import Value
+
+__all__ = ["add", "div", "maximum", "minimum", "mul", "neg", "pow", "sub"]
+
+
+def _elementwise(
+    op: str,
+    fn: Callable[[Any, Any], Any],
+    backward: BackwardFn,
+    a: Any,
+    b: Any,
+    keep_output: bool = False,
+    shapes_only: bool = False,
+) -> Value:
+    """An elementwise operation of two operands, broadcast; NotImplemented for other types.
+
+    ``shapes_only`` is for a backward that reads only its operands' shapes and dtypes (that
+    of ``+`` and ``-``): an operand of the result's shape and dtype is then saved as None, so
+    that its array is not kept for nothing (``x @ W`` in ``x @ W + b``).
+    """
+    a_data, b_data = operand_data(a), operand_data(b)
+    if a_data is NotImplemented or b_data is NotImplemented:
+        return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other operand
+    try:
+        data = fn(a_data, b_data)
+    except ValueError:
+        raise ValueError(
+            f"{op}: shapes {np.shape(a_data)} and {np.shape(b_data)} cannot be broadcast together"
+        ) from None
+    if shapes_only:
+        saved = (_unless_like(a_data, data), _unless_like(b_data, data))
+    else:
+        saved = (a_data, b_data)
+    return record(data, op, backward, (a, b), saved, keep_output=keep_output)
+
+
+def _unless_like(operand: Any, result: Array) -> Any:
+    """None if ``operand`` is an array of ``result``'s shape and dtype, else ``operand``."""
+    if type(operand) is np.ndarray and operand.shape == result.shape:
+        return None if operand.dtype == result.dtype else operand
+    return operand
+
+
+def add(a: Operand, b: Operand) -> Value:
+    """``a + b``, broadcast.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.ops.arithmetic import add
+    >>> add(Value([1.0, 2.0]), 10.0).numpy()
+    array([11., 12.])
+    """
+    return _elementwise("add", np.add, _add_backward, a, b, shapes_only=True)
+
+
+def _add_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d(a + b) = da + db"""
+    # None: the operand was like the result (see _elementwise), so g fits it as it is.
+    return g if saved[i] is None else unbroadcast(g, saved[i])
+
+
+def sub(a: Operand, b: Operand) -> Value:
+    """``a - b``, broadcast.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.ops.arithmetic import sub
+    >>> sub(10.0, Value([1.0, 2.0])).numpy()
+    array([9., 8.])
+    """
+    return _elementwise("sub", np.subtract, _sub_backward, a, b, shapes_only=True)
+
+
+def _sub_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d(a - b) = da - db"""
+    grad = g if i == 0 else -g
+    return grad if saved[i] is None else unbroadcast(grad, saved[i])
+
+
+def mul(a: Operand, b: Operand) -> Value:
+    """``a * b``, elementwise and broadcast.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.ops.arithmetic import mul
+    >>> mul(Value([1.0, 2.0]), Value([3.0, 4.0])).numpy()
+    array([3., 8.])
+    """
+    return _elementwise("mul", np.multiply, _mul_backward, a, b)
+
+
+def _mul_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d(a b) = b da + a db"""
+    a, b = saved
+    return unbroadcast(g * b, a) if i == 0 else unbroadcast(g * a, b)
+
+
+def div(a: Operand, b: Operand) -> Value:
+    """``a / b``, true division, broadcast.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.ops.arithmetic import div
+    >>> div(Value([1.0, 3.0]), 2.0).numpy()
+    array([0.5, 1.5])
+    """
+    return _elementwise("div", np.true_divide, _div_backward, a, b, keep_output=True)
+
+
+def _div_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d(a / b) = da / b - (a / b²) db = da / b - (out / b) db"""
+    a, b = saved
+    return unbroadcast(g / b, a) if i == 0 else unbroadcast(-g * out / b, b)
+
+
+def pow(a: Operand, b: Operand) -> Value:
+    """``a ** b``, broadcast; either may be a Value.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.ops.arithmetic import pow
+    >>> pow(Value([2.0, 3.0]), 2).numpy()
+    array([4., 9.])
+    """
+    return _elementwise("pow", np.power, _pow_backward, a, b, keep_output=True)
+
+
+def _pow_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d(a**b) = b a**(b-1) da + a**b log(a) db"""
+    a, b = saved
+    if i == 0:
+        # d/da = b a**(b-1), which is 0 where b == 0 (a**0 is the constant 1); but at a
+        # base of 0 (or NaN) the formula is 0 * inf = NaN. PyTorch returns 0 there.
+        if isinstance(b, (int, float)):  # the common case, x**2: no mask to compute
+            if b == 0:
+                return _zeros(g, a)
+            return unbroadcast(g * b * a ** (b - 1), a)
+        base = a
+        zero_exponent = plain(b) == 0
+        if zero_exponent.any():
+            # Only where the formula fails: elsewhere b == 0 keeps its exact derivative
+            # with respect to b (a**-1), which higher-order derivatives need.
+            # `not |a| > 0` is true for 0 and for NaN.
+            bad = zero_exponent & ~(np.abs(plain(a)) > 0)
+            if bad.any():
+                base = _where(bad, 1.0, a)  # 0 * 1**-1 = 0, with no inf on the way
+        return unbroadcast(g * b * base ** (b - 1), a)
+    # d/db = a**b log(a): at a == 0 that is 0 * -inf = NaN for b >= 0 (and a numpy
+    # warning); PyTorch returns 0 there, as the limit from a > 0. For b < 0, a**b is
+    # inf and the gradient -inf, as in PyTorch.
+    zero_base = plain(a) == 0
+    if np.any(zero_base):
+        a = _where(zero_base & (plain(b) >= 0), 1.0, a)  # log(1) = 0
+    return unbroadcast(g * out * _log(a), b)
+
+
+def neg(x: Value) -> Value:
+    """``-x``.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.ops.arithmetic import neg
+    >>> neg(Value([1.0, -2.0])).numpy()
+    array([-1.,  2.])
+    """
+    return record(np.negative(x._data), "neg", _neg_backward, (x,), (None,))
+
+
+def _neg_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d(-a) = -da"""
+    return -g
+
+
+def maximum(a: Operand, b: Operand) -> Value:
+    """Elementwise maximum of ``a`` and ``b``, broadcast; ties share the gradient equally.
+
+    As in PyTorch and ``np.maximum``, a NaN in either operand gives NaN, and then both
+    operands get the gradient.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, maximum
+    >>> x = Value([1.0, 2.0, 3.0])
+    >>> y = maximum(x, 2.0)
+    >>> y.sum().backward()
+    >>> y.data, x.grad
+    (array([2., 2., 3.]), array([0. , 0.5, 1. ]))
+    """
+    return _choice("maximum", np.maximum, _maximum_backward, a, b)
+
+
+def minimum(a: Operand, b: Operand) -> Value:
+    """Elementwise minimum of ``a`` and ``b``, broadcast; ties share the gradient equally.
+
+    A NaN in either operand gives NaN, and both operands get the gradient (as :func:`maximum`).
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, minimum
+    >>> minimum(Value([1.0, 2.0, 3.0]), 2.0).data
+    array([1., 2., 2.])
+    """
+    return _choice("minimum", np.minimum, _minimum_backward, a, b)
+
+
+def _choice(
+    op: str, fn: Callable[[Any, Any], Any], backward: BackwardFn, a: Operand, b: Operand
+) -> Value:
+    result = _elementwise(op, fn, backward, a, b)
+    if result is NotImplemented:
+        raise type_error(op, a, b)
+    return result
+
+
+# maximum and minimum, as in PyTorch: an operand gets the gradient unless the other one wins
+# (is strictly larger, for maximum), and half of it where the two tie. So with a NaN, which
+# neither wins against, both get all of it (a mask `x == out` would give both none).
+
+
+def _maximum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d max(a, b) = da where a > b, db where b > a, (da + db) / 2 where a == b
+
+    Ties: an exact tie shares the gradient equally; with a NaN both operands get all of it.
+    """
+    x, other = saved[i], saved[1 - i]
+    return unbroadcast(g * ~(x < other) - g * 0.5 * (x == other), x)
+
+
+def _minimum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d min(a, b) = da where a < b, db where b < a, (da + db) / 2 where a == b
+
+    Ties: an exact tie shares the gradient equally; with a NaN both operands get all of it.
+    """
+    x, other = saved[i], saved[1 - i]
+    return unbroadcast(g * ~(x > other) - g * 0.5 * (x == other), x)
+
+
+# -- for the formulas: arrays on the fast path, Values under create_graph ---------------------
+
+
+def _log(x: Any) -> Any:
+    return x.log() if isinstance(x, Value) else np.log(x)
+
+
+def _where(mask: Any, a: Any, b: Any) -> Any:
+    if isinstance(a, Value) or isinstance(b, Value):
+        return select.where(mask, a, b)
+    return np.where(mask, a, b)
+
+
+def _zeros(g: Any, x: Any) -> Any:
+    """Zeros of ``x``'s shape and dtype (as a constant Value if ``g`` is one): the gradient of
+    an operand that does not change the result."""
+    zeros = np.zeros(x.shape, dtype=x.dtype)
+    return record(zeros, "zeros", None, (), ()) if isinstance(g, Value) else zeros

@@ -1,0 +1,290 @@
+"""Shape: the same elements in another arrangement (``reshape``, ``transpose``...), and the
+joins ``concatenate`` and ``stack``.
+
+None of these changes a number, so each backward only arranges the gradient back: a
+reshape reshapes it back, a permutation applies the inverse permutation, a broadcast sums
+(:func:`~tensorgrad.broadcast.unbroadcast`), and a join hands each operand its slice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tensorgrad.axes import normalize_axes, shape_arg
+from tensorgrad.broadcast import unbroadcast
+from tensorgrad.record import Array, Operand, operand_data, record
+from tensorgrad.tensor import Value
+
+__all__ = [
+    "broadcast_to",
+    "concatenate",
+    "flatten",
+    "permute",
+    "reshape",
+    "squeeze",
+    "stack",
+    "swapaxes",
+    "transpose",
+    "unsqueeze",
+]
+
+
+def reshape(x: Value, *shape: int | Sequence[int]) -> Value:
+    """The same elements in a new shape: ``reshape(x, 2, 3)``, ``reshape(x, (2, -1))``.
+
+    Raises
+    ------
+    ValueError
+        If the new shape does not hold the same number of elements.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([1, 2, 3, 4, 5, 6]).reshape(2, -1).shape
+    (2, 3)
+    """
+    new_shape = shape_arg(shape)
+    try:
+        data = x._data.reshape(new_shape)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"reshape: cannot reshape a Value of shape {x.shape} into shape {new_shape}"
+        ) from None
+    return record(data, "reshape", _reshape_backward, (x,), (x._data,))
+
+
+def _reshape_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d reshape(x) = reshape(dx): the gradient in x's shape"""
+    return g.reshape(saved[0].shape)
+
+
+def flatten(x: Value) -> Value:
+    """The elements as a 1-D Value.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([[1, 2], [3, 4]]).flatten().data
+    array([1., 2., 3., 4.])
+    """
+    return reshape(x, -1)
+
+
+def squeeze(x: Value, axis: int | Sequence[int] | None = None) -> Value:
+    """Remove axes of size 1: all of them, or those given.
+
+    Raises
+    ------
+    ValueError
+        If a given axis does not have size 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> Value(np.zeros((1, 3, 1))).squeeze().shape
+    (3,)
+    >>> Value(np.zeros((1, 3, 1))).squeeze(0).shape
+    (3, 1)
+    """
+    if axis is None:
+        axes = tuple(a for a, n in enumerate(x.shape) if n == 1)
+    else:
+        axes = normalize_axes(axis, x.ndim, "squeeze")
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(
+                f"squeeze: axis {a} of a Value of shape {x.shape} has size {x.shape[a]}, not 1"
+            )
+    return reshape(x, tuple(n for a, n in enumerate(x.shape) if a not in axes))
+
+
+def unsqueeze(x: Value, axis: int) -> Value:
+    """Insert an axis of size 1 at position ``axis`` (negative counts from the end).
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([1.0, 2.0]).unsqueeze(0).shape, Value([1.0, 2.0]).unsqueeze(-1).shape
+    ((1, 2), (2, 1))
+    """
+    (axis,) = normalize_axes(axis, x.ndim + 1, "unsqueeze")
+    return reshape(x, (*x.shape[:axis], 1, *x.shape[axis:]))
+
+
+def transpose(x: Value, *axes: int | Sequence[int]) -> Value:
+    """Permute the axes: reverse them, or put them in the order given.
+
+    Raises
+    ------
+    ValueError
+        If ``axes`` is not a permutation of the Value's axes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> x = Value(np.zeros((2, 3, 4)))
+    >>> x.transpose().shape, x.transpose(0, 2, 1).shape, x.transpose((1, 0, 2)).shape
+    ((4, 3, 2), (2, 4, 3), (3, 2, 4))
+    """
+    if not axes:
+        return permute(x, tuple(reversed(range(x.ndim))))
+    order = normalize_axes(shape_arg(axes), x.ndim, "transpose")
+    if len(order) != x.ndim:
+        raise ValueError(
+            f"transpose: axes {shape_arg(axes)} are not a permutation of the "
+            f"{x.ndim} axes of a Value of shape {x.shape}"
+        )
+    return permute(x, order)
+
+
+def permute(x: Value, order: tuple[int, ...]) -> Value:
+    """The axes in ``order``, a permutation of them already checked (``transpose`` checks).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.ops.shape import permute
+    >>> permute(Value(np.zeros((2, 3, 4))), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
+    data = x._data.transpose(order)
+    return record(data, "transpose", _transpose_backward, (x,), (x._data, order))
+
+
+def _transpose_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d permute(x, order) = permute(dx, order), so the gradient goes back by the inverse"""
+    order = saved[1]
+    # Axis k of the result is axis order[k] of x: the gradient goes back by the inverse
+    # permutation. A permutation of two axes or fewer (a matrix's .T) is its own inverse.
+    if len(order) > 2:
+        order = tuple(order.index(k) for k in range(len(order)))
+    return g.transpose(order)
+
+
+def swapaxes(x: Value, axis1: int, axis2: int) -> Value:
+    """Exchange two axes.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> Value(np.zeros((2, 3, 4))).swapaxes(-1, -2).shape
+    (2, 4, 3)
+    """
+    a, b = (normalize_axes(axis, x.ndim, "swapaxes")[0] for axis in (axis1, axis2))
+    order = list(range(x.ndim))
+    order[a], order[b] = b, a
+    return permute(x, tuple(order))
+
+
+def broadcast_to(x: Value, shape: Sequence[int]) -> Value:
+    """``x`` repeated along new or size-1 axes to ``shape``, as numpy broadcasts.
+
+    Raises
+    ------
+    ValueError
+        If the shapes are not compatible.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([1.0, 2.0]).broadcast_to((3, 2)).shape
+    (3, 2)
+    """
+    target = shape_arg((shape,))
+    try:
+        data = np.broadcast_to(x._data, target)
+    except ValueError:
+        raise ValueError(
+            f"broadcast_to: cannot broadcast a Value of shape {x.shape} to {target}"
+        ) from None
+    return record(data, "broadcast_to", _broadcast_to_backward, (x,), (x._data,))
+
+
+def _broadcast_to_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d broadcast(x) = dx summed over the axes broadcasting added"""
+    return unbroadcast(g, saved[0])
+
+
+# -- joins ----------------------------------------------------------------------------------
+
+
+def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
+    """Join Values (and arrays) along an existing axis.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is empty or the shapes differ outside ``axis``.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, concatenate
+    >>> a, b = Value([[1.0, 2.0]]), Value([[3.0, 4.0], [5.0, 6.0]])
+    >>> concatenate([a, b]).shape, concatenate([a, a], axis=1).shape
+    ((3, 2), (1, 4))
+    """
+    datas = _arrays(values, "concatenate")
+    (axis,) = normalize_axes(axis, datas[0].ndim, "concatenate")
+    try:
+        data = np.concatenate(datas, axis=axis)
+    except ValueError:
+        shapes = ", ".join(str(d.shape) for d in datas)
+        raise ValueError(f"concatenate: cannot join shapes {shapes} along axis {axis}") from None
+    return record(data, "concatenate", _concatenate_backward, tuple(values), (*datas, axis))
+
+
+def _concatenate_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d concatenate(a, b, ...) = each operand's slice of the gradient"""
+    axis = saved[-1]
+    start = sum(arg.shape[axis] for arg in saved[:i])
+    part = (slice(None),) * axis + (slice(start, start + saved[i].shape[axis]),)
+    return unbroadcast(g[part], saved[i])  # for the dtype: shapes already match
+
+
+def stack(values: Sequence[Operand], axis: int = 0) -> Value:
+    """Join Values (and arrays) of the same shape along a new axis.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is empty or the shapes differ.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, stack
+    >>> a, b = Value([1.0, 2.0]), Value([3.0, 4.0])
+    >>> stack([a, b]).shape, stack([a, b], axis=1).shape
+    ((2, 2), (2, 2))
+    """
+    datas = _arrays(values, "stack")
+    (axis,) = normalize_axes(axis, datas[0].ndim + 1, "stack")
+    if len({d.shape for d in datas}) > 1:
+        shapes = ", ".join(str(d.shape) for d in datas)
+        raise ValueError(f"stack: all shapes must be equal, got {shapes}")
+    data = np.stack(datas, axis=axis)
+    return record(data, "stack", _stack_backward, tuple(values), (*datas, axis))
+
+
+def _stack_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d stack(a, b, ...) = each operand's slice of the gradient along the new axis"""
+    axis = saved[-1]
+    return unbroadcast(g[(slice(None),) * axis + (i,)], saved[i])  # for the dtype
+
+
+def _arrays(values: Sequence[Operand], op: str) -> list[Array]:
+    if not isinstance(values, Sequence) or not values:
+        raise ValueError(f"{op}: expects a non-empty list of Values")
+    datas = []
+    for v in values:
+        d = operand_data(v)
+        if d is NotImplemented or np.ndim(d) == 0:
+            raise TypeError(f"{op}: expects Values or arrays of at least 1 axis, got {v!r}")
+        datas.append(d)
+    return datas

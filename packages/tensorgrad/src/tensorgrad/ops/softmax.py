@@ -1,0 +1,135 @@
+"""The softmax family: :func:`softmax`, :func:`log_softmax` and :func:`logsumexp`, stable.
+
+Logits of ±1000 give no inf, NaN or warning. The trick is the same in all three:
+``log(sum(exp(x)))`` equals ``m + log(sum(exp(x - m)))`` for any ``m``, and with ``m`` the
+maximum no exponential overflows and the largest one is exactly 1. Each is one operation
+with its closed-form backward rather than a chain of ``exp``, ``sum`` and ``log``: one node
+instead of several is faster, and it is what keeps the gradient stable too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from tensorgrad.axes import kept_shape, normalize_axes
+from tensorgrad.record import Array, record
+from tensorgrad.tensor import Value
+
+__all__ = ["log_softmax", "logsumexp", "softmax"]
+
+
+def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) -> Value:
+    """``log(sum(exp(x), axis))``, without overflow.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, logsumexp
+    >>> logsumexp(Value([1000.0, 1000.0])).item()  # 1000 + log(2)
+    1000.6931471805599
+
+    As in PyTorch, an infinite element makes the result that infinity (-inf for a row of
+    -inf, the log of an empty sum, and over an empty axis too), not NaN.
+    """
+    axes = normalize_axes(axis, x.ndim, "logsumexp")
+    data = _logsumexp(x._data, axes)
+    if not keepdims:
+        data = data.squeeze(axis=axes)
+    saved = (x._data, axes, keepdims)
+    return record(data, "logsumexp", _logsumexp_backward, (x,), saved, keep_output=True)
+
+
+def _logsumexp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d logsumexp(x) = softmax(x) dx = e**(x - out) dx"""
+    x, axes, keepdims = saved
+    if not keepdims:
+        kept = kept_shape(x.shape, axes)
+        g, out = g.reshape(kept), out.reshape(kept)
+    return g * _exp(x - out)
+
+
+def log_softmax(x: Value, axis: int = -1) -> Value:
+    """``log(softmax(x, axis))``, computed as ``x - logsumexp(x)`` without overflow.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, log_softmax
+    >>> log_softmax(Value([0.0, 1000.0, -1000.0])).data
+    array([-1000.,     0., -2000.])
+
+    As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
+    """
+    (axis,) = normalize_axes(axis, x.ndim, "log_softmax")
+    shifted = x._data - _max(x._data, axis)
+    if shifted.size:  # (an empty axis would take log(0) of the kept shape, and warn)
+        shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))  # now the result
+    backward = _log_softmax_backward
+    return record(shifted, "log_softmax", backward, (x,), (None, axis), keep_output=True)
+
+
+def _log_softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d log_softmax(x) = dx - softmax(x) Σ dx, with softmax(x) = e**out"""
+    axis = saved[1]
+    return g - _exp(out) * g.sum(axis=axis, keepdims=True)
+
+
+def softmax(x: Value, axis: int = -1) -> Value:
+    """``exp(x) / sum(exp(x), axis)``: non-negative, summing to 1 along ``axis``.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, softmax
+    >>> softmax(Value([[1000.0, 1000.0], [0.0, -1000.0]])).data
+    array([[0.5, 0.5],
+           [1. , 0. ]])
+
+    As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
+    """
+    (axis,) = normalize_axes(axis, x.ndim, "softmax")
+    e = np.exp(x._data - _max(x._data, axis))
+    e /= e.sum(axis=axis, keepdims=True)  # now the result
+    return record(e, "softmax", _softmax_backward, (x,), (None, axis), keep_output=True)
+
+
+def _softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d softmax(x) = out (dx - Σ out dx), the sums along the axis"""
+    axis = saved[1]
+    return out * (g - (g * out).sum(axis=axis, keepdims=True))
+
+
+# -- for the forwards and the formulas -------------------------------------------------------
+
+
+def _max(x: Array, axes: int | tuple[int, ...]) -> Array:
+    """The maximum over ``axes`` (kept), to shift by.
+
+    Where it is infinite, shifting by it makes the row inf - inf = NaN: softmax and
+    log_softmax of a row with a +inf or of -inf only are NaN, as in PyTorch (and numpy
+    warns about the inf - inf, as it always does). :func:`_logsumexp` shifts by 0 there.
+    """
+    if x.size == 0:  # nothing to shift by: an empty sum is 0, in the kept shape
+        result: Array = x.sum(axis=axes, keepdims=True)
+        return result
+    m: Array = x.max(axis=axes, keepdims=True)
+    return m
+
+
+def _logsumexp(x: Array, axes: tuple[int, ...]) -> Array:
+    """``log(sum(exp(x)))`` over ``axes``, kept, shifted by the maximum."""
+    if x.size == 0:  # the log of an empty sum, without numpy's warning about log(0)
+        return np.full(kept_shape(x.shape, axes), -np.inf, dtype=x.dtype)
+    m = _max(x, axes)
+    if not np.isfinite(m).all():
+        # Shifting by an infinite maximum would make the row inf - inf = NaN; by 0, the
+        # result is -inf for a row of -inf (the log of an empty sum) and +inf for a row
+        # with a +inf, as it should be (and as in PyTorch).
+        m = np.where(np.isfinite(m), m, 0)
+    result: Array = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
+    return result
+
+
+def _exp(x: Any) -> Any:
+    """Exponential of an array or a Value (for the formulas)."""
+    return x.exp() if isinstance(x, Value) else np.exp(x)

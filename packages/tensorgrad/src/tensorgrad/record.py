@@ -1,0 +1,252 @@
+"""Recording: how the result of an operation joins the graph. Every op goes through here.
+
+An operation (``mul``, ``exp``, ``sum``, a learner's own :class:`~tensorgrad.Function`...)
+is two functions side by side: a *forward* that computes the result's array with numpy, and
+a *backward* that gives the gradient of one operand. The forward ends with :func:`record`,
+which wraps the array in a Value and, when gradients are wanted, gives that Value a
+:class:`~tensorgrad.node.Node` holding what the backward will read.
+
+Every backward function has the signature ``(g, out, saved, i)``: ``g`` is the gradient of
+the result, ``out`` the result (None unless the forward kept it), ``saved`` what the
+forward recorded, and ``i`` which operand's gradient to return. Asking for one operand at a
+time means that no gradient is computed for a constant: in ``x @ W`` with ``x`` a batch of
+data, only ``W``'s is.
+
+One formula serves every order of derivative. Backward functions use only what numpy
+arrays and Values both support (arithmetic, ``@``, comparisons, indexing, ``.sum``,
+``.reshape``, ``.swapaxes``, ``.astype``, and :mod:`tensorgrad.broadcast`), so:
+
+* normally the graph walk passes plain arrays: the formula is pure numpy, with no graph
+  and no overhead;
+* with ``create_graph=True`` it passes Values: the same formula then builds a graph of its
+  own, and the gradient can be differentiated again.
+
+Inside tensorgrad, the ops read a Value's array as ``x._data``, the array itself: the
+Value's class is written across :mod:`tensorgrad.tensor`, this module and :mod:`tensorgrad.ops`.
+``x.data`` is the door for everyone else, which hands out a fresh copy when a graph still
+holds the array (see :attr:`tensorgrad.Value.data`), so that a write cannot change what
+backward will read.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Union
+
+import numpy as np
+
+from tensorgrad.grad_mode import _modes
+from tensorgrad.node import BackwardFn, Node
+from tensorgrad.tensor import Array, Value
+
+__all__ = [
+    "Array",
+    "Operand",
+    "new_value",
+    "node_of",
+    "operand_data",
+    "plain",
+    "record",
+    "revive",
+    "type_error",
+]
+
+Operand = Union[Value, Array, float, int]  # noqa: UP007  (a runtime alias: py3.10)
+"""What an operation accepts: a Value, or a constant (a numpy array or a Python number)."""
+
+_new = object.__new__
+
+
+def record(
+    data: Any,
+    op: str,
+    backward: BackwardFn | None,
+    operands: tuple[Any, ...],
+    saved: tuple[Any, ...],
+    *,
+    keep_output: bool = False,
+    in_place: bool = False,
+) -> Value:
+    """Make the result of an operation, and its node in the graph if gradients are wanted.
+
+    Parameters
+    ----------
+    data : ndarray
+        The result, computed by the forward.
+    op : str
+        The operation's name, for messages and drawings.
+    backward : callable or None
+        The gradient formula ``(g, out, saved, i)``; None for a result outside the graph.
+    operands : tuple
+        The Values and constants the operation was applied to.
+    saved : tuple
+        What the backward reads: the operands' arrays (None for one it does not read), in
+        the order of ``operands``, then any parameter such as an axis.
+    keep_output : bool, default False
+        Keep the result's array, for a backward that reads it.
+    in_place : bool, default False
+        The backward may overwrite the gradient it is given.
+
+    The graph is recorded only in grad mode, and only if an operand requires grad;
+    otherwise the result is a constant Value and the operation costs nothing at backward
+    time.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import record
+    >>> def cube(x):  # d(x³) = 3x² dx
+    ...     return record(x.numpy() ** 3, "cube", cube_backward, (x,), (x.numpy(),))
+    >>> def cube_backward(g, out, saved, i):
+    ...     return g * 3 * saved[0] ** 2
+    >>> x = Value([1.0, 2.0])
+    >>> cube(x).sum().backward()
+    >>> x.grad
+    array([ 3., 12.])
+    """
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)  # numpy returns scalars, not 0-d arrays, from many ops
+    out: Value = _new(Value)
+    out._data = data
+    out._grad = None
+    out._grad_shared = False
+    out._held = 1 if keep_output else 0
+    modes = _modes  # one global lookup for both switches: this runs for every operation
+    tracked = False
+    if modes.grad_enabled:
+        prev: list[Node | None] = []  # None for a constant operand: the walk skips it
+        for i, x in enumerate(operands):
+            if isinstance(x, Value):
+                if saved[i] is not None:
+                    x._held += 1  # a node holds its array: see Value.data
+                if x.requires_grad:
+                    prev.append(node_of(x))
+                    tracked = True
+                    continue
+            prev.append(None)
+    out.requires_grad = tracked
+    if tracked:
+        kept = data if keep_output else None
+        out._node = Node(out, op, backward, tuple(prev), saved, kept, in_place)
+    else:
+        out._node = None
+    if modes.anomaly and not np.isfinite(data).all():
+        shapes = ", ".join(str(np.shape(plain(x))) for x in operands)
+        raise RuntimeError(
+            f"detect_anomaly: {op} made nan or inf in its output (shape {data.shape}) "
+            f"from operands of shapes {shapes}"
+        )
+    return out
+
+
+def node_of(value: Value) -> Node:
+    """The Value's node; a leaf gets one the first time it is needed.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import node_of
+    >>> x = Value([1.0])
+    >>> node_of(x).op, node_of(x) is node_of(x)
+    ('', True)
+    """
+    node = value._node
+    if node is None:
+        node = value._node = Node(value)
+    return node
+
+
+def new_value(data: Array, requires_grad: bool = False) -> Value:
+    """A Value around ``data`` itself (not a copy), outside the graph.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad.record import new_value
+    >>> a = np.zeros(2)
+    >>> new_value(a).numpy() is a
+    True
+    """
+    value: Value = _new(Value)
+    value._data = data
+    value._grad = None
+    value._grad_shared = False
+    value._held = 0
+    value.requires_grad = requires_grad
+    value._node = None
+    return value
+
+
+def revive(node: Node, data: Any) -> Value:
+    """A Value for ``node`` whose own Value is gone: its array, saved by a backward, again.
+
+    With ``create_graph=True`` the formulas need the operands as Values that lead back into
+    the graph; an intermediate result the user let go is rebuilt this way (PyTorch unpacks
+    its saved tensors the same way).
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import revive
+    >>> x = Value([1.0])
+    >>> revive(x.exp().grad_fn.prev[0], x.numpy()) is x  # alive: the Value itself
+    True
+    """
+    alive = node.value()
+    if alive is not None:
+        return alive
+    value = new_value(data, requires_grad=True)
+    value._held = 1
+    value._node = node
+    return value
+
+
+def operand_data(x: object) -> Any:
+    """The array (or number) behind an operand, or NotImplemented if it is not numeric.
+
+    A numpy array of another dtype (complex, strings, objects) is an error right away:
+    handed back to numpy, it would only say that a Value does not support ufuncs.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import operand_data
+    >>> operand_data(Value([1.0])), operand_data(2), operand_data("two")
+    (array([1.]), 2, NotImplemented)
+    """
+    if isinstance(x, Value):
+        return x._data
+    if isinstance(x, (int, float)):
+        return x
+    if isinstance(x, (np.ndarray, np.generic)):
+        if x.dtype.kind not in "biuf":
+            raise TypeError(f"a Value cannot be combined with a numpy array of dtype {x.dtype}")
+        return x
+    return NotImplemented
+
+
+def plain(x: Any) -> Any:
+    """The numpy array of a Value; anything else unchanged (for masks and signs in formulas).
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import plain
+    >>> plain(Value([1.0])), plain(2.0)
+    (array([1.]), 2.0)
+    """
+    return x._data if isinstance(x, Value) else x
+
+
+def type_error(op: str, *operands: object) -> TypeError:
+    """The error for operands that are not Values, numpy arrays or numbers.
+
+    Examples
+    --------
+    >>> from tensorgrad.record import type_error
+    >>> print(type_error("where", 1.0, "two"))
+    where: expected Values, numpy arrays or numbers, got float and str
+    """
+    names = " and ".join(type(x).__name__ for x in operands)
+    return TypeError(f"{op}: expected Values, numpy arrays or numbers, got {names}")
