@@ -19,8 +19,9 @@ into its parts:
 * **zero_grad and update**: the SGD step on ``.data``.
 
 Every number is a minimum over interleaved repeats with the collector paused (see
-``_timing.py``). To time the formulas one by one the script swaps tensorgrad's private
-``_record`` for a wrapper while it runs: a diagnostic, not an API.
+``_timing.py``). To time the formulas one by one, the script replaces each node's backward
+formula (``Node.backward``, reached through ``loss.grad_fn`` and ``Node.prev``) with a
+wrapper after the forward pass: a diagnostic, not a way to write ops.
 """
 
 from __future__ import annotations
@@ -28,43 +29,36 @@ from __future__ import annotations
 import collections
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 from _timing import environment, format_ratio, interleaved, markdown_table, save_results
 from tensor_mlp_step import SIZES, batch, initial_weights, numpy_parts, tensorgrad_parts
 
-import tensorgrad.functional
-import tensorgrad.tensor
+from tensorgrad import Value
+from tensorgrad.node import Node
 
 REPEATS = 1000
 Formula = Callable[[Any, Any, tuple[Any, ...], int], Any]
 
 
-@contextmanager
-def formulas_replaced(replace: Callable[[Formula, str], Formula]) -> Iterator[None]:
-    """Within the block, every node records ``replace(formula, op)`` as its backward."""
-    modules = (tensorgrad.tensor, tensorgrad.functional)
-    original = tensorgrad.tensor._record
-
-    def record(data: Any, op: str, backward: Any, operands: Any, args: Any, **options: Any) -> Any:
-        if backward is not None:
-            backward = replace(backward, op)
-        return original(data, op, backward, operands, args, **options)
-
-    for module in modules:
-        module._record = record  # type: ignore[attr-defined]
-    try:
-        yield
-    finally:
-        for module in modules:
-            module._record = original  # type: ignore[attr-defined]
+def replace_formulas(loss: Value, replace: Callable[[Formula, str], Formula]) -> Value:
+    """Give every node of ``loss``'s graph ``replace(formula, op)`` as its backward."""
+    stack: list[Node | None] = [loss.grad_fn]
+    seen: set[Node] = set()
+    while stack:
+        node = stack.pop()
+        if node is None or node in seen or node.backward is None:
+            continue
+        seen.add(node)
+        node.backward = replace(node.backward, node.op)
+        stack.extend(node.prev)
+    return loss
 
 
 def passing_on(formula: Formula, op: str) -> Formula:
-    return lambda g, out, args, i: g
+    return lambda g, out, saved, i: g
 
 
 def profile(size_name: str) -> list[list[str]]:
@@ -100,10 +94,12 @@ def profile(size_name: str) -> list[list[str]]:
         for name, timing in interleaved(cases, REPEATS, warmup=5, collect=False).items()
     }
 
-    with formulas_replaced(passing_on):
-        walk = interleaved(
-            {"forward": timed_forward, "walk": timed_backward}, REPEATS, collect=False
-        )
+    def forward_passing_on() -> None:
+        graphs.append(replace_formulas(forward(), passing_on))
+
+    walk = interleaved(
+        {"forward": forward_passing_on, "walk": timed_backward}, REPEATS, collect=False
+    )
     t["walk"] = walk["walk"].min
 
     # Each formula's own time: the minimum per node over the repeats, summed per operation.
@@ -111,9 +107,9 @@ def profile(size_name: str) -> list[list[str]]:
     position = [0]
 
     def timing(formula: Formula, op: str) -> Formula:
-        def timed(g: Any, out: Any, args: tuple[Any, ...], i: int) -> Any:
+        def timed(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
             start = time.perf_counter()
-            grad = formula(g, out, args, i)
+            grad = formula(g, out, saved, i)
             seconds = time.perf_counter() - start
             key = (position[0], op)
             position[0] += 1
@@ -122,10 +118,9 @@ def profile(size_name: str) -> list[list[str]]:
 
         return timed
 
-    with formulas_replaced(timing):
-        for _ in range(REPEATS):
-            position[0] = 0
-            forward().backward()
+    for _ in range(REPEATS):
+        position[0] = 0
+        replace_formulas(forward(), timing).backward()
     per_op: dict[str, float] = collections.defaultdict(float)
     calls: collections.Counter[str] = collections.Counter()
     for (_, op), seconds in best.items():

@@ -18,7 +18,7 @@ place since the forward pass (``w.data[...] = 0``, an optimizer step, ``load_sta
 would make the gradient silently wrong, so backward refuses, naming the operation, as
 PyTorch refuses a tensor "modified by an inplace operation". The check costs one integer
 comparison per node unless some array was replaced or handed out since the node was made
-(see :attr:`Node.writes <tensorgrad.node.Node.writes>` and :attr:`tensorgrad.Value.data`).
+(see :class:`~tensorgrad.node.Clock` and :attr:`tensorgrad.Value.data`).
 
 :func:`backward` adds each node's total to the ``.grad`` of its Value, if that Value is
 still alive (one nobody holds could never be read); :func:`grad` returns the totals for
@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tensorgrad.grad_mode import _modes
-from tensorgrad.node import Node
+from tensorgrad.node import Node, clock
 from tensorgrad.record import node_of, plain, revive
 from tensorgrad.tensor import Value
 
@@ -200,11 +200,15 @@ def _walk(
             g = totals.pop(node)
             if type(g) is not np.ndarray and not create_graph:
                 g = np.asarray(g)  # numpy makes scalars of 0-d results; formulas get arrays
-            value, kept = _receiver(node, wanted)
+            if wanted is None:
+                value = node.value()  # None once nobody holds it: its gradient is not kept
+                kept = value is not None
+            else:
+                value, kept = None, node in wanted
             shared = create_graph or node in borrowed
             backward = node.backward
             if backward is not None:  # an interior node: pass the gradient on
-                if node.stamp != Node.writes:
+                if node.stamp != clock.writes:
                     _check_unchanged(node)
                 given, out, saved = _formula_inputs(node, g, kept or shared, create_graph)
                 owned = create_graph or node.in_place
@@ -220,7 +224,7 @@ def _walk(
                     if not users[operand]:
                         ready.append(operand)
                 if not retain_graph:
-                    _free(node)  # its arrays die now, not at the end of the walk
+                    _free(node, value)  # its arrays die now, not at the end of the walk
             if value is not None:
                 _store(value, plain(g), shared)
             elif kept and wanted is not None:
@@ -262,18 +266,6 @@ def _seed_totals(outputs: Sequence[Node], seeds: Sequence[Any]) -> dict[Node, An
     for output, seed in zip(outputs, seeds):
         totals[output] = totals[output] + seed if output in totals else seed
     return totals
-
-
-def _receiver(node: Node, wanted: dict[Node, Any] | None) -> tuple[Value | None, bool]:
-    """Who receives the node's total: its Value, if alive (for ``.grad``), or ``wanted``.
-
-    Returns the Value (None if there is none to fill) and whether anyone reads the total.
-    A Value nobody holds any more gets no gradient: no one could read it.
-    """
-    if wanted is None:
-        value = node.value()
-        return value, value is not None
-    return None, node in wanted
 
 
 def _formula_inputs(
@@ -321,24 +313,22 @@ def _add_to_total(
     return False
 
 
-def _free(node: Node) -> None:
+def _free(node: Node, value: Value | None) -> None:
     """Free the node's part of the graph, and tell the Values whose arrays it held.
 
-    A Value counts the nodes that hold its array (``_held``): while one does, reading
-    ``.data`` gives the Value a copy (see :attr:`tensorgrad.Value.data`); once none does,
-    the array itself again.
+    A Value counts the nodes that may hold its array (``_held``): while one does, reading
+    ``.data`` gives the Value a copy (see :attr:`tensorgrad.Value.data`). ``value`` is the
+    node's own Value, if alive (whose array it holds if it kept its output).
     """
-    for child, saved in zip(node.prev, node.saved):
-        if child is not None and saved is not None:
-            _let_go(child.value(), saved)
-    if node.out is not None:
-        _let_go(node.value(), node.out)
-    node.free()
-
-
-def _let_go(value: Value | None, saved: Any) -> None:
-    if value is not None and value._held and value._data is saved:
+    saved = node.saved
+    for child, array in zip(node.prev, saved):
+        if array is not None and child is not None:
+            owner = child.value()
+            if owner is not None and owner._held and owner._data is array:
+                owner._held -= 1
+    if value is not None and value._held and value._data is node.out:
         value._held -= 1
+    node.free()
 
 
 def _check_unchanged(node: Node) -> None:

@@ -29,10 +29,38 @@ import numpy as np
 if TYPE_CHECKING:
     import tensorgrad.tensor  # the full name: scalargrad has a Value too (for the docs)
 
-__all__ = ["BackwardFn", "Node"]
+__all__ = ["BackwardFn", "Clock", "Node", "clock"]
 
 BackwardFn = Callable[[Any, Any, tuple[Any, ...], int], Any]
 """``(g, out, saved, i) -> gradient of operand i``: arrays in and out, or Values in and out."""
+
+
+class Clock:
+    """How many times a Value's array was replaced or copied on its way out (:attr:`writes`).
+
+    Every node reads it as it is made (its ``stamp``); the walk compares: if the clock has not
+    moved since, no saved array can have changed, and the check is skipped. (An instance
+    attribute, not a class attribute of Node: changing a class's attribute would make
+    Python drop what it learned about the class's other attributes, on every write.)
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.node import clock
+    >>> before = clock.writes
+    >>> Value([1.0]).data = [2.0]
+    >>> clock.writes - before
+    1
+    """
+
+    __slots__ = ("writes",)
+
+    def __init__(self) -> None:
+        self.writes = 0
+
+
+clock = Clock()
+"""The one clock (see :class:`Clock`)."""
 
 
 class Node:
@@ -60,9 +88,7 @@ class Node:
     Attributes
     ----------
     stamp : int
-        :attr:`Node.writes` when the node was made: if it has not moved by the time
-        backward reaches the node, no array can have been replaced or handed out for
-        writing since, and the check that the saved arrays are unchanged is skipped.
+        ``clock.writes`` when the node was made (see :class:`Clock`).
 
     Examples
     --------
@@ -86,10 +112,6 @@ class Node:
         "value",
     )
 
-    writes = 0
-    """How many times a Value's array was replaced or copied on its way out (see
-    :attr:`tensorgrad.Value.data`): a clock, read by every node as it is made."""
-
     def __init__(
         self,
         value: tensorgrad.tensor.Value,
@@ -107,7 +129,7 @@ class Node:
         self.saved = saved
         self.out = out
         self.in_place = in_place
-        self.stamp = Node.writes
+        self.stamp = clock.writes
         data = value._data
         self.shape: tuple[int, ...] = data.shape
         self.dtype: np.dtype[Any] = data.dtype

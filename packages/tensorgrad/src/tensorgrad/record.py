@@ -115,9 +115,9 @@ def record(
     tracked = False
     if modes.grad_enabled:
         prev: list[Node | None] = []  # None for a constant operand: the walk skips it
-        for i, x in enumerate(operands):
+        for x, array in zip(operands, saved):
             if isinstance(x, Value):
-                if saved[i] is not None:
+                if array is not None:
                     x._held += 1  # a node holds its array: see Value.data
                 if x.requires_grad:
                     prev.append(node_of(x))

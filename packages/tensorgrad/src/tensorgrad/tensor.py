@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.node import Node
+from tensorgrad.node import Node, clock
 
 if TYPE_CHECKING:
     from tensorgrad.record import Operand
@@ -148,19 +148,26 @@ class Value:
             if getrefcount(array) > _ALONE:
                 # Someone else (a node, most likely) holds the array: hand out a copy.
                 array = self._data = array.copy()
-                Node.writes += 1
+                clock.writes += 1
             self._held = 0
         return array
 
     @data.setter
     def data(self, array: npt.ArrayLike) -> None:
-        new = _float_array(array, None, copy=False)
+        if array is self._data:
+            # `p.data -= step`: numpy changed the array the getter handed out, in place,
+            # and gives it back. No graph holds it, or the getter would have handed out a copy.
+            return
+        if type(array) is np.ndarray and array.dtype.kind == "f":
+            new = array  # the common case, an optimizer's `p.data -= step`: nothing to convert
+        else:
+            new = _float_array(array, None, copy=False)
         old = self._data
         if self._grad is not None and (new.shape != old.shape or new.dtype != old.dtype):
             self._grad = None  # a gradient of the old array no longer fits
         self._data = new
         self._held = 0
-        Node.writes += 1
+        clock.writes += 1
 
     # -- the array's description ------------------------------------------------------
 
