@@ -92,7 +92,13 @@ def docs(session: nox.Session) -> None:
     )
 
 
-BENCHMARKS = ["scalar_vs_micrograd", "tensor_mlp_step", "tensor_step_profile", "nn_memory"]
+BENCHMARKS = [
+    "scalar_vs_micrograd",
+    "tensor_mlp_step",
+    "tensor_step_profile",
+    "nn_memory",
+    "tensor_vs_base",
+]
 """The scripts under ``benchmarks/`` that ``nox -s bench`` runs: one per comparison."""
 
 
@@ -103,7 +109,8 @@ def bench(session: nox.Session) -> None:
     Each script prints a markdown table and saves it under ``benchmarks/results/``.
     ``nox -s bench -- scalar_vs_micrograd`` runs only the named scripts. Every library
     runs on one thread, so that the tables compare engines rather than how each one
-    splits small matrix products between cores.
+    splits small matrix products between cores. ``tensor_vs_base`` times this checkout's
+    tensorgrad against the commit named by ``$BENCH_BASE`` (a git revision, default ``HEAD~1``).
     """
     session.install(*PACKAGES, "-r", "requirements/bench.txt")
     _install_torch(session)

@@ -164,15 +164,18 @@ def make_numpy(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
 
 
 def tensorgrad_parts(
-    params: list[tuple[Array, Array]], x: Array, y: Array
+    params: list[tuple[Array, Array]], x: Array, y: Array, module: Any = None
 ) -> tuple[Callable[[], Any], Callable[[], None], Callable[[], None]]:
     """The raw tensorgrad step in three parts: forward (returns the loss), zero_grad, update.
 
-    Apart for ``tensor_step_profile.py``, which times them one by one.
+    Apart for ``tensor_step_profile.py``, which times them one by one. ``module`` is the
+    tensorgrad to use (``tensor_vs_base.py`` passes an earlier commit's); by default, the one
+    ``import tensorgrad`` finds.
     """
-    import tensorgrad
+    if module is None:
+        import tensorgrad as module
 
-    weights = [(tensorgrad.Value(w.copy()), tensorgrad.Value(b.copy())) for w, b in params]
+    weights = [(module.Value(w.copy()), module.Value(b.copy())) for w, b in params]
     flat = [p for pair in weights for p in pair]
     rows = np.arange(len(y))
 
@@ -182,7 +185,7 @@ def tensorgrad_parts(
             h = h @ w + b
             if i < len(weights) - 1:
                 h = h.relu()
-        return -tensorgrad.log_softmax(h, axis=-1)[rows, y].mean()
+        return -module.log_softmax(h, axis=-1)[rows, y].mean()
 
     def zero_grad() -> None:
         for p in flat:
