@@ -226,7 +226,7 @@ def _walk(
                 if not retain_graph:
                     _free(node, value)  # its arrays die now, not at the end of the walk
             if value is not None:
-                _store(value, plain(g), shared)
+                _store(value, g._data if create_graph else g, shared)
             elif kept and wanted is not None:
                 wanted[node] = g
     finally:

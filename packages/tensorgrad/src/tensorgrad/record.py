@@ -120,7 +120,10 @@ def record(
                 if array is not None:
                     x._held += 1  # a node holds its array: see Value.data
                 if x.requires_grad:
-                    prev.append(node_of(x))
+                    node = x._node
+                    if node is None:  # a leaf, used for the first time (as node_of does)
+                        node = x._node = Node(x)
+                    prev.append(node)
                     tracked = True
                     continue
             prev.append(None)

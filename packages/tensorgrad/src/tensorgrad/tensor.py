@@ -363,15 +363,6 @@ class Value:
         return record.new_value(self._data)
 
     def astype(self, dtype: npt.DTypeLike) -> Value:
-        """This Value converted to another floating-point dtype; the gradient converts back.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tensorgrad import Value
-        >>> Value([1.5]).astype(np.float32)
-        Value(data=[1.5], grad=[0.], dtype=float32)
-        """
         return unary.astype(self, dtype)
 
     @property
@@ -492,6 +483,7 @@ class Value:
         autograd.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
 
     # -- operators and methods: each hands over to its op, in tensorgrad/ops/<family>.py ----
+    # (A named method's docstring is its op's: see _METHODS at the end of this module.)
 
     # comparisons: plain boolean arrays, outside the graph (ops/select.py)
 
@@ -566,207 +558,61 @@ class Value:
     # elementwise functions (ops/unary.py)
 
     def exp(self) -> Value:
-        """``e**x``, elementwise: :func:`tensorgrad.ops.unary.exp`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([0.0]).exp()
-        Value(data=[1.], grad=[0.])
-        """
         return unary.exp(self)
 
     def log(self) -> Value:
-        """Natural logarithm, elementwise: :func:`tensorgrad.ops.unary.log`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([1.0]).log()
-        Value(data=[0.], grad=[0.])
-        """
         return unary.log(self)
 
     def tanh(self) -> Value:
-        """Hyperbolic tangent, elementwise: :func:`tensorgrad.ops.unary.tanh`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([0.0]).tanh()
-        Value(data=[0.], grad=[0.])
-        """
         return unary.tanh(self)
 
     def sigmoid(self) -> Value:
-        """Logistic sigmoid, elementwise: :func:`tensorgrad.ops.unary.sigmoid`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([0.0]).sigmoid()
-        Value(data=[0.5], grad=[0.])
-        """
         return unary.sigmoid(self)
 
     def relu(self) -> Value:
-        """``max(x, 0)``, elementwise: :func:`tensorgrad.ops.unary.relu`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([-1.0, 2.0]).relu()
-        Value(data=[0., 2.], grad=[0., 0.])
-        """
         return unary.relu(self)
 
     def sqrt(self) -> Value:
-        """Square root, elementwise: :func:`tensorgrad.ops.unary.sqrt`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([4.0]).sqrt()
-        Value(data=[2.], grad=[0.])
-        """
         return unary.sqrt(self)
 
     def abs(self) -> Value:
-        """Absolute value, elementwise: :func:`tensorgrad.ops.unary.abs`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([-2.0]).abs()
-        Value(data=[2.], grad=[0.])
-        """
         return unary.abs(self)
 
     def clip(self, lo: float | None = None, hi: float | None = None) -> Value:
-        """The values limited to ``[lo, hi]``: :func:`tensorgrad.ops.unary.clip`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([-2.0, 0.5, 3.0]).clip(0.0, 1.0)
-        Value(data=[0. , 0.5, 1. ], grad=[0., 0., 0.])
-        """
         return unary.clip(self, lo, hi)
 
     # reductions (ops/reduce.py)
 
     def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        """Sum over ``axis`` (all axes when None): :func:`tensorgrad.ops.reduce.sum`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([[1.0, 2.0], [3.0, 4.0]]).sum(axis=0)
-        Value(data=[4., 6.], grad=[0., 0.])
-        """
         return reduce.sum(self, axis, keepdims)
 
     def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        """Mean over ``axis`` (all axes when None): :func:`tensorgrad.ops.reduce.mean`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1)
-        Value(data=[1.5, 3.5], grad=[0., 0.])
-        """
         return reduce.mean(self, axis, keepdims)
 
     def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        """Maximum over ``axis``, ties sharing the gradient: :func:`tensorgrad.ops.reduce.max`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([[1.0, 5.0], [5.0, 2.0]]).max(axis=1)
-        Value(data=[5., 5.], grad=[0., 0.])
-        """
         return reduce.max(self, axis, keepdims)
 
     def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        """Minimum over ``axis``, ties sharing the gradient: :func:`tensorgrad.ops.reduce.min`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([[1.0, 5.0], [0.0, 2.0]]).min(axis=0)
-        Value(data=[0., 2.], grad=[0., 0.])
-        """
         return reduce.min(self, axis, keepdims)
 
     def argmax(self, axis: int | None = None) -> npt.NDArray[np.intp]:
-        """Indices of the maxima along ``axis``, no graph: :func:`tensorgrad.ops.reduce.argmax`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1)
-        array([1, 0])
-        """
         return reduce.argmax(self, axis)
 
     # shape (ops/shape.py)
 
     def reshape(self, *shape: int | Sequence[int]) -> Value:
-        """The same elements in a new shape: :func:`tensorgrad.ops.shape.reshape`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([1, 2, 3, 4, 5, 6]).reshape(2, -1).shape
-        (2, 3)
-        """
         return shape_ops.reshape(self, *shape)
 
     def flatten(self) -> Value:
-        """The elements as a 1-D Value: :func:`tensorgrad.ops.shape.flatten`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([[1, 2], [3, 4]]).flatten().shape
-        (4,)
-        """
         return shape_ops.flatten(self)
 
     def squeeze(self, axis: int | Sequence[int] | None = None) -> Value:
-        """Axes of size 1 removed (all, or those given): :func:`tensorgrad.ops.shape.squeeze`.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tensorgrad import Value
-        >>> Value(np.zeros((1, 3, 1))).squeeze().shape
-        (3,)
-        """
         return shape_ops.squeeze(self, axis)
 
     def unsqueeze(self, axis: int) -> Value:
-        """An axis of size 1 inserted at ``axis``: :func:`tensorgrad.ops.shape.unsqueeze`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([1.0, 2.0]).unsqueeze(0).shape
-        (1, 2)
-        """
         return shape_ops.unsqueeze(self, axis)
 
     def transpose(self, *axes: int | Sequence[int]) -> Value:
-        """The axes reversed or permuted: :func:`tensorgrad.ops.shape.transpose`.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tensorgrad import Value
-        >>> Value(np.zeros((2, 3, 4))).transpose(0, 2, 1).shape
-        (2, 4, 3)
-        """
         return shape_ops.transpose(self, *axes)
 
     @property
@@ -783,26 +629,9 @@ class Value:
         return shape_ops.transpose(self)
 
     def swapaxes(self, axis1: int, axis2: int) -> Value:
-        """Two axes exchanged: :func:`tensorgrad.ops.shape.swapaxes`.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tensorgrad import Value
-        >>> Value(np.zeros((2, 3, 4))).swapaxes(-1, -2).shape
-        (2, 4, 3)
-        """
         return shape_ops.swapaxes(self, axis1, axis2)
 
     def broadcast_to(self, shape: Sequence[int]) -> Value:
-        """This Value repeated up to ``shape``: :func:`tensorgrad.ops.shape.broadcast_to`.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> Value([1.0, 2.0]).broadcast_to((3, 2)).shape
-        (3, 2)
-        """
         return shape_ops.broadcast_to(self, shape)
 
     # indexing (ops/index.py)
@@ -876,3 +705,31 @@ from tensorgrad import autograd, record  # noqa: E402
 from tensorgrad.ops import arithmetic, linalg, reduce, select, unary  # noqa: E402
 from tensorgrad.ops import index as index_ops  # noqa: E402
 from tensorgrad.ops import shape as shape_ops  # noqa: E402
+
+_METHODS = {
+    "astype": unary.astype,
+    "exp": unary.exp,
+    "log": unary.log,
+    "tanh": unary.tanh,
+    "sigmoid": unary.sigmoid,
+    "relu": unary.relu,
+    "sqrt": unary.sqrt,
+    "abs": unary.abs,
+    "clip": unary.clip,
+    "sum": reduce.sum,
+    "mean": reduce.mean,
+    "max": reduce.max,
+    "min": reduce.min,
+    "argmax": reduce.argmax,
+    "reshape": shape_ops.reshape,
+    "flatten": shape_ops.flatten,
+    "squeeze": shape_ops.squeeze,
+    "unsqueeze": shape_ops.unsqueeze,
+    "transpose": shape_ops.transpose,
+    "swapaxes": shape_ops.swapaxes,
+    "broadcast_to": shape_ops.broadcast_to,
+}
+"""The methods that are their op: ``x.exp()`` is ``ops.unary.exp(x)``, documented there once."""
+
+for _name, _op in _METHODS.items():
+    getattr(Value, _name).__doc__ = _op.__doc__
