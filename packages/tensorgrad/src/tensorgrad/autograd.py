@@ -38,7 +38,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tensorgrad.grad_mode import _modes
-from tensorgrad.node import Node, clock
+from tensorgrad.node import FREED, Node, clock
 from tensorgrad.record import node_of, plain, revive
 from tensorgrad.tensor import Value
 
@@ -210,11 +210,17 @@ def _walk(
             if backward is not None:  # an interior node: pass the gradient on
                 if node.stamp != clock.writes:
                     _check_unchanged(node)
-                given, out, saved = _formula_inputs(node, g, kept or shared, create_graph)
+                if create_graph or node.in_place:
+                    given, out, saved = _formula_inputs(node, g, kept or shared, create_graph)
+                else:  # the common case: the formula reads the node's arrays as they are
+                    given, out, saved = g, node.out, node.saved
                 owned = create_graph or node.in_place
+                held = () if retain_graph else node.saved  # arrays whose holds go with the node
                 for i, operand in enumerate(node.prev):
                     if operand is None:  # a constant: no gradient to compute
                         continue
+                    if held and held[i] is not None:
+                        operand.holds -= 1  # the node lets go of its operand's array
                     grad = backward(given, out, saved, i)
                     if check:
                         _check_finite(grad, node, operand, i)
@@ -224,7 +230,7 @@ def _walk(
                     if not users[operand]:
                         ready.append(operand)
                 if not retain_graph:
-                    _free(node, value)  # its arrays die now, not at the end of the walk
+                    node.free()  # its arrays die now, not at the end of the walk
             if value is not None:
                 _store(value, g._data if create_graph else g, shared)
             elif kept and wanted is not None:
@@ -243,7 +249,7 @@ def _count_users(outputs: Sequence[Node]) -> dict[Node, int]:
     stack = list(users)
     while stack:
         node = stack.pop()
-        if node.freed:
+        if node.backward is FREED:
             raise RuntimeError(
                 f"Trying to backward through the graph a second time: the graph behind "
                 f"{node.op} (shape {node.shape}) was freed by an earlier backward. "
@@ -281,8 +287,7 @@ def _formula_inputs(
     """
     if create_graph:
         return g, _output_as_value(node), _saved_as_values(node)
-    given = g.copy() if node.in_place and g_lives_on else g
-    return given, node.out, node.saved
+    return (g.copy() if g_lives_on else g), node.out, node.saved  # (called for in_place only)
 
 
 def _add_to_total(
@@ -311,24 +316,6 @@ def _add_to_total(
         borrowed.add(operand)
         return True
     return False
-
-
-def _free(node: Node, value: Value | None) -> None:
-    """Free the node's part of the graph, and tell the Values whose arrays it held.
-
-    A Value counts the nodes that may hold its array (``_held``): while one does, reading
-    ``.data`` gives the Value a copy (see :attr:`tensorgrad.Value.data`). ``value`` is the
-    node's own Value, if alive (whose array it holds if it kept its output).
-    """
-    saved = node.saved
-    for child, array in zip(node.prev, saved):
-        if array is not None and child is not None:
-            owner = child.value()
-            if owner is not None and owner._held and owner._data is array:
-                owner._held -= 1
-    if value is not None and value._held and value._data is node.out:
-        value._held -= 1
-    node.free()
 
 
 def _check_unchanged(node: Node) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 if TYPE_CHECKING:
     import tensorgrad.tensor  # the full name: scalargrad has a Value too (for the docs)
 
-__all__ = ["BackwardFn", "Clock", "Node", "clock"]
+__all__ = ["FREED", "BackwardFn", "Clock", "Node", "clock"]
 
 BackwardFn = Callable[[Any, Any, tuple[Any, ...], int], Any]
 """``(g, out, saved, i) -> gradient of operand i``: arrays in and out, or Values in and out."""
@@ -89,6 +89,12 @@ class Node:
     ----------
     stamp : int
         ``clock.writes`` when the node was made (see :class:`Clock`).
+    holds : int
+        How many nodes not yet freed saved this node's Value's array for their backward
+        (this node too, if it keeps its result). While it is not zero, reading the Value's
+        ``.data`` gives the Value a copy if anyone else holds the array (see
+        :attr:`tensorgrad.Value.data`). A graph dropped without backward leaves its holds
+        counted: that costs a copy at most, never a missed one.
 
     Examples
     --------
@@ -102,6 +108,7 @@ class Node:
     __slots__ = (
         "backward",
         "dtype",
+        "holds",
         "in_place",
         "op",
         "out",
@@ -130,6 +137,7 @@ class Node:
         self.out = out
         self.in_place = in_place
         self.stamp = clock.writes
+        self.holds = 0 if out is None else 1
         data = value._data
         self.shape: tuple[int, ...] = data.shape
         self.dtype: np.dtype[Any] = data.dtype
@@ -147,10 +155,13 @@ class Node:
         >>> node.freed
         True
         """
-        return self.backward is _freed
+        return self.backward is FREED
 
     def free(self) -> None:
         """Drop the links and arrays the backward would have read (after its visit).
+
+        Its hold on its own result goes (``holds``); the walk has already released, edge
+        by edge, its holds on its operands' arrays.
 
         Examples
         --------
@@ -160,12 +171,23 @@ class Node:
         >>> node.freed, node.prev, node.saved
         (True, (), ())
         """
+        if self.out is not None:
+            self.holds -= 1
         self.prev = ()
         self.saved = ()
         self.out = None
-        self.backward = _freed
+        self.backward = FREED
 
 
-def _freed(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
-    """The backward of a freed node; the walk refuses a freed graph before calling it."""
+def FREED(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:  # noqa: N802
+    """The backward of a freed node; the walk refuses a freed graph before calling it.
+
+    Examples
+    --------
+    >>> from tensorgrad.node import FREED
+    >>> FREED(None, None, (), 0)
+    Traceback (most recent call last):
+      ...
+    AssertionError: unreachable: the walk refuses a freed graph
+    """
     raise AssertionError("unreachable: the walk refuses a freed graph")

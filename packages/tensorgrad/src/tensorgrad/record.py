@@ -110,23 +110,26 @@ def record(
     out._data = data
     out._grad = None
     out._grad_shared = False
-    out._held = 1 if keep_output else 0
     modes = _modes  # one global lookup for both switches: this runs for every operation
     tracked = False
     if modes.grad_enabled:
         prev: list[Node | None] = []  # None for a constant operand: the walk skips it
-        for x, array in zip(operands, saved):
+        i = 0  # (a counter: enumerate() or zip() here costs more than the loop's whole body)
+        for x in operands:
             if isinstance(x, Value):
-                if array is not None:
-                    x._held += 1  # a node holds its array: see Value.data
+                node = x._node
+                if node is None:  # a leaf, used for the first time (as node_of does)
+                    node = x._node = Node(x)
+                if saved[i] is not None:
+                    node.holds += 1  # the new node will hold x's array: see Value.data
                 if x.requires_grad:
-                    node = x._node
-                    if node is None:  # a leaf, used for the first time (as node_of does)
-                        node = x._node = Node(x)
                     prev.append(node)
                     tracked = True
-                    continue
-            prev.append(None)
+                else:
+                    prev.append(None)
+            else:
+                prev.append(None)
+            i += 1  # noqa: SIM113
     out.requires_grad = tracked
     if tracked:
         kept = data if keep_output else None
@@ -174,7 +177,6 @@ def new_value(data: Array, requires_grad: bool = False) -> Value:
     value._data = data
     value._grad = None
     value._grad_shared = False
-    value._held = 0
     value.requires_grad = requires_grad
     value._node = None
     return value
@@ -199,7 +201,6 @@ def revive(node: Node, data: Any) -> Value:
     if alive is not None:
         return alive
     value = new_value(data, requires_grad=True)
-    value._held = 1
     value._node = node
     return value
 

@@ -85,7 +85,6 @@ class Value:
         "_data",
         "_grad",
         "_grad_shared",
-        "_held",
         "_node",
         "requires_grad",
     )
@@ -97,7 +96,6 @@ class Value:
     _data: Array  # the array itself, as the ops read it (see the `data` property)
     _grad: Array | None
     _grad_shared: bool
-    _held: int  # how many nodes may hold `_data` for their backward (see `data`)
     _node: Node | None  # where it sits in the graph; None outside it
 
     def __init__(
@@ -110,7 +108,6 @@ class Value:
         self.requires_grad = bool(requires_grad)
         self._grad = None
         self._grad_shared = False
-        self._held = 0
         self._node = None  # a leaf gets its node when an operation first uses it
 
     # -- the array ----------------------------------------------------------------------
@@ -144,12 +141,11 @@ class Value:
         RuntimeError: mul: operand 1 (shape (2,)) was changed after mul saved it ...
         """
         array = self._data
-        if self._held:
-            if getrefcount(array) > _ALONE:
-                # Someone else (a node, most likely) holds the array: hand out a copy.
-                array = self._data = array.copy()
-                clock.writes += 1
-            self._held = 0
+        node = self._node
+        if node is not None and node.holds and getrefcount(array) > _ALONE:
+            # A node may hold the array, and someone does: a copy for the Value, from now on.
+            array = self._data = array.copy()
+            clock.writes += 1
         return array
 
     @data.setter
@@ -166,7 +162,6 @@ class Value:
         if self._grad is not None and (new.shape != old.shape or new.dtype != old.dtype):
             self._grad = None  # a gradient of the old array no longer fits
         self._data = new
-        self._held = 0
         clock.writes += 1
 
     # -- the array's description ------------------------------------------------------
@@ -313,7 +308,6 @@ class Value:
         self.requires_grad = state["requires_grad"]
         self._grad = state["grad"]
         self._grad_shared = self._grad is not None  # a shallow copy's is the original's array
-        self._held = 0
         self._node = None
 
     # -- conversions ------------------------------------------------------------------
