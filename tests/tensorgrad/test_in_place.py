@@ -140,3 +140,18 @@ def test_an_alias_taken_before_any_graph_stays_the_values_array() -> None:
     (w * 2).sum().backward()  # backward freed the graph, and with it the hold
     alias[1] = 6.0
     assert w.data[1] == 6.0
+
+
+@pytest.mark.parametrize(
+    "share",
+    [lambda w: w.detach(), lambda w: __import__("copy").copy(w)],
+    ids=["detach", "copy.copy"],
+)
+def test_a_value_sharing_the_array_cannot_change_it_behind_the_graph(share: object) -> None:
+    x, w = Value([1.0, 2.0]), Value([3.0, 4.0])
+    y = (x * w).sum()
+    shared = share(w)  # type: ignore[operator]
+    shared.data[...] = 0.0  # changes w too (they share), as in PyTorch
+    assert w.data.sum() == 0.0
+    with pytest.raises(RuntimeError, match=CHANGED.format(op="mul")):
+        y.backward()

@@ -123,7 +123,14 @@ class Value:
         graph keeps the one it computed with, and backward then refuses, naming the
         operation, if the two differ (as PyTorch refuses a tensor "modified by an inplace
         operation"). Reading alone costs that one copy, and nothing else. Once backward has
-        freed the graph (or it is gone), ``data`` is the array itself again, at no cost.
+        freed the graph, ``data`` is the array itself again, at no cost.
+
+        Two things the graph cannot see, as PyTorch cannot see writes through ``.data`` or
+        into a numpy array behind ``from_numpy``: writes into a numpy array you passed in
+        as a constant, and writes through an array you took out of ``data`` *before* the
+        forward pass (hold the Value, not its array). Such an alias also stops being the
+        Value's array when ``data`` hands out a copy; a graph dropped without backward (an
+        evaluation outside :class:`~tensorgrad.no_grad`) keeps counting as a holder.
 
         Assigning an array (``w.data = new``) replaces it as :class:`Value` would convert it:
         floats keep their dtype, ints and bools become float64. A gradient of another shape
@@ -301,7 +308,7 @@ class Value:
                 f"this one was computed by {node.op} (shape {self.shape}). "
                 f"Copy its detach() instead."
             )
-        return {"data": self._data, "requires_grad": self.requires_grad, "grad": self._grad}
+        return {"data": self.data, "requires_grad": self.requires_grad, "grad": self._grad}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self._data = state["data"]
@@ -354,7 +361,7 @@ class Value:
         >>> (x * 2).detach().requires_grad
         False
         """
-        return record.new_value(self._data)
+        return record.new_value(self.data)  # through the door: it shares what you may change
 
     def astype(self, dtype: npt.DTypeLike) -> Value:
         return unary.astype(self, dtype)
