@@ -24,7 +24,7 @@ class Swish(Function):
     @staticmethod
     def backward(ctx: Context, g: Any) -> Any:
         (x,) = ctx.saved_tensors
-        s = 1 / (1 + (-x).exp()) if isinstance(x, Value) else 1 / (1 + np.exp(-x))
+        s = 1 / (1 + (-x).exp())  # x is a Value: in a normal backward too
         return g * (s + x * s * (1 - s))
 
 
@@ -155,7 +155,7 @@ def test_a_once_differentiable_backward_refuses_a_second_derivative() -> None:
         grad(first.sum(), x)
 
 
-def test_a_numpy_backward_under_create_graph_says_what_to_do() -> None:
+def test_a_numpy_backward_says_to_use_value_operations_or_once_differentiable() -> None:
     class Sin(Function):
         @staticmethod
         def forward(ctx: Context, x: Any) -> Any:
@@ -165,13 +165,34 @@ def test_a_numpy_backward_under_create_graph_says_what_to_do() -> None:
         @staticmethod
         def backward(ctx: Context, g: Any) -> Any:
             (x,) = ctx.saved_tensors
-            return g * np.cos(x)
+            return g * np.cos(x)  # numpy on a Value
 
     x = Value([0.5])
-    Sin.apply(x).sum().backward()  # a first derivative works
-    np.testing.assert_allclose(x.grad, np.cos([0.5]))
-    with pytest.raises(TypeError, match=r"Sin.backward failed on Values under create_graph"):
+    message = r"Sin.backward failed on Values .* or mark it @once_differentiable"
+    with pytest.raises(TypeError, match=message):
+        Sin.apply(x).sum().backward()
+    with pytest.raises(TypeError, match=message):
         grad(Sin.apply(x).sum(), x, create_graph=True)
+
+
+def test_backward_gets_values_and_records_nothing_in_a_normal_backward() -> None:
+    seen: list[tuple[type, bool]] = []
+
+    class Double(Function):
+        @staticmethod
+        def forward(ctx: Context, x: Any) -> Any:
+            return x * 2
+
+        @staticmethod
+        def backward(ctx: Context, g: Any) -> Any:
+            seen.append((type(g), (g * 2).requires_grad))
+            return g * 2
+
+    x = Value([1.0])
+    Double.apply(x).sum().backward()
+    assert seen == [(Value, False)]
+    np.testing.assert_array_equal(x.grad, [2.0])
+    assert type(x.grad) is np.ndarray
 
 
 def test_saving_an_array_made_in_forward_is_refused_under_create_graph() -> None:

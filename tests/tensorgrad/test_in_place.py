@@ -155,3 +155,37 @@ def test_a_value_sharing_the_array_cannot_change_it_behind_the_graph(share: obje
     assert w.data.sum() == 0.0
     with pytest.raises(RuntimeError, match=CHANGED.format(op="mul")):
         y.backward()
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda w: w.reshape(2, 1).sum(),
+        lambda w: w.sum(),
+        lambda w: w.mean(),
+        lambda w: w[0] * 3.0,
+        lambda w: w.broadcast_to((3, 2)).sum(),
+        lambda w: (w + np.ones((3, 2))).sum(),
+        lambda w: (np.ones(2) / w.astype(np.float32)).sum(),
+    ],
+    ids=["reshape", "sum", "mean", "getitem", "broadcast_to", "add", "div and astype"],
+)
+def test_an_op_that_reads_only_the_shape_keeps_no_array_and_does_not_refuse(f: object) -> None:
+    w = Value([3.0, 4.0])
+    y = f(w)  # type: ignore[operator]
+    w.data[...] = 5.0  # the gradient of w does not depend on w's numbers here
+    y.backward()
+    assert w.has_grad
+
+
+def test_the_result_of_an_op_whose_user_reads_only_its_shape_dies_in_the_forward_pass() -> None:
+    import weakref
+
+    x = Value([1.0, 2.0])
+    h = x * 2
+    ref = weakref.ref(h.data)
+    y = h.sum()  # sum reads h's shape only
+    del h
+    assert ref() is None
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])

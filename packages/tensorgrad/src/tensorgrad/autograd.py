@@ -219,7 +219,7 @@ def _walk(
                 for i, operand in enumerate(node.prev):
                     if operand is None:  # a constant: no gradient to compute
                         continue
-                    if held and held[i] is not None:
+                    if held and type(held[i]) is np.ndarray:
                         operand.holds -= 1  # the node lets go of its operand's array
                     grad = backward(given, out, saved, i)
                     if check:
@@ -327,7 +327,7 @@ def _check_unchanged(node: Node) -> None:
     only if it was changed. A Value nobody holds any more cannot have been changed.
     """
     for i, (child, saved) in enumerate(zip(node.prev, node.saved)):
-        if child is not None and saved is not None:
+        if child is not None and type(saved) is np.ndarray:
             _compare(node, child.value(), saved, f"operand {i}")
     if node.out is not None:
         _compare(node, node.value(), node.out, "its result")
@@ -356,7 +356,7 @@ def _saved_as_values(node: Node) -> tuple[Any, ...]:
     """``node.saved`` with each operand array that takes part in the graph as a Value."""
     prev, saved = node.prev, node.saved
     operands = tuple(
-        arg if child is None or arg is None else revive(child, arg)
+        revive(child, arg) if child is not None and type(arg) is np.ndarray else arg
         for child, arg in zip(prev, saved)
     )
     return operands + saved[len(prev) :]

@@ -13,7 +13,8 @@ into one gradient per input, with a context object ``ctx`` to carry what backwar
         @staticmethod
         def backward(ctx, g):
             (x,) = ctx.saved_tensors
-            s = (-x).exp() ...
+            s = 1 / (1 + (-x).exp())
+            return g * (s + x * s * (1 - s))
 
 ``Swish.apply(v)`` then runs it on Values. It is no second mechanism: ``apply`` ends with
 :func:`tensorgrad.record.record`, as every built-in op does, so the node, the walk, the
@@ -25,11 +26,11 @@ The differences from PyTorch's Function, each for this engine's sake:
 
 * ``forward`` receives the arrays of its Value inputs (other arguments as they are), and
   returns one array: the forward is plain numpy, with no graph to think about.
-* ``backward`` receives ``g`` as an array, or as a Value under ``create_graph=True``; the
-  saved inputs come back the same way. Written with operations that arrays and Values
-  both have (arithmetic, ``.exp()``-free numpy is not enough: use the helpers of
-  :mod:`tensorgrad.broadcast`, ``*``, ``@``, ``.sum``...), it differentiates again.
-  A backward written with numpy functions gets :func:`once_differentiable`.
+* ``backward`` receives ``g`` and the saved arrays as Values, as PyTorch's receives tensors:
+  written with their operations (``*``, ``@``, ``.exp()``, ``.sum()``...), the same lines
+  give a plain gradient in a normal backward (no graph is recorded then) and a
+  differentiable one under ``create_graph=True``. A backward that needs numpy functions
+  is marked :func:`once_differentiable`: it then receives arrays.
 * A gradient shaped like the result is summed back to its input's shape, as PyTorch does
   when the shapes broadcast; ``None`` means zero.
 """
@@ -44,7 +45,7 @@ import numpy as np
 
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.grad_mode import _modes, no_grad
-from tensorgrad.record import Array, new_value, plain, record
+from tensorgrad.record import Array, Like, new_value, plain, record
 from tensorgrad.tensor import Value
 
 __all__ = ["Context", "Function", "once_differentiable"]
@@ -76,7 +77,7 @@ class Context:
         self.needs_input_grad = needs_input_grad
         self.to_save: tuple[Any, ...] = ()
         # Set by Function.apply and the node's backward:
-        self._inputs: tuple[tuple[tuple[int, ...], Any], ...] = ()  # each input's shape, dtype
+        self._inputs: tuple[Like, ...] = ()  # each input's shape and dtype
         self._sources: tuple[int | str, ...] = ()  # where each saved array comes from
         self._unpacked: tuple[Any, ...] | None = None  # saved_tensors during backward
         self._grads: tuple[Any, ...] = ()  # backward's answer ...
@@ -208,7 +209,7 @@ class Function:
         arrays = tuple(a._data if isinstance(a, Value) else a for a in args)
         with no_grad():
             data = _result_array(cls, cls.forward(ctx, *arrays))
-        ctx._inputs = tuple((np.shape(a), np.result_type(a)) for a in arrays)
+        ctx._inputs = tuple(Like(np.asarray(a)) for a in arrays)
         # A saved input is recorded in its operand's place, and the result as the kept
         # output: the graph then checks them for changes and, under create_graph, brings
         # them back as Values in the graph. `_sources` says where each saved array is.
@@ -279,31 +280,25 @@ def _backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
         ctx._grads = _run(cls, ctx, g, out, operands)
         ctx._answered = g
     grad = ctx._grads[i]
-    shape, dtype = ctx._inputs[i]
+    meta = ctx._inputs[i]
     if grad is None:
-        zeros = np.zeros(shape, dtype=dtype)
+        zeros = np.zeros(meta.shape, dtype=meta.dtype)
         return new_value(zeros) if isinstance(g, Value) else zeros
-    return unbroadcast(grad, _Like(shape, dtype))
-
-
-class _Like:
-    """An input's shape and dtype, which is all unbroadcast reads of it."""
-
-    __slots__ = ("dtype", "shape")
-
-    def __init__(self, shape: tuple[int, ...], dtype: Any) -> None:
-        self.shape, self.dtype = shape, dtype
+    return unbroadcast(grad, meta)
 
 
 def _run(
     cls: type[Function], ctx: Context, g: Any, out: Any, operands: list[Any]
 ) -> tuple[Any, ...]:
-    """Call ``cls.backward`` with ``g`` and the saved arrays (or Values), check its answer."""
+    """Call ``cls.backward`` with ``g`` and the saved arrays, and check its answer.
+
+    Under create_graph, ``g`` and the saved inputs and result come as Values in the graph.
+    In a normal backward they come as arrays; they are given to ``cls.backward`` as Values
+    all the same (grad mode is off during the walk, so nothing is recorded), and its
+    answer goes back as arrays. A once-differentiable backward gets arrays either way.
+    """
     twice = isinstance(g, Value)  # under create_graph: the gradients must be differentiable
     plain_only = getattr(cls.backward, "once_differentiable", False)
-    g_value = g
-    if twice and plain_only:
-        g = plain(g)
     unpacked = []
     for s, source in zip(ctx.to_save, ctx._sources):
         if isinstance(source, int):
@@ -319,18 +314,22 @@ def _run(
                     f"saved inputs, or mark the backward @once_differentiable."
                 )
             unpacked.append(s)
-    if twice and plain_only:
+    if plain_only:
+        given = plain(g)
         unpacked = [plain(u) for u in unpacked]
+    else:
+        given = g if twice else new_value(g)
+        unpacked = [u if isinstance(u, Value) else new_value(u) for u in unpacked]
     ctx._unpacked = tuple(unpacked)
     try:
-        answer = cls.backward(ctx, g)
+        answer = cls.backward(ctx, given)
     except TypeError as error:
-        if not twice or plain_only:
+        if plain_only:
             raise
         raise TypeError(
-            f"{cls.__name__}.backward failed on Values under create_graph=True ({error}). "
-            f"Write it with operations that Values have (x.exp(), x * y, @, .sum...) to "
-            f"differentiate it again, or mark it @once_differentiable."
+            f"{cls.__name__}.backward failed on Values ({error}). Its g and saved_tensors "
+            f"are Values: write it with their operations (x.exp(), x * y, @, .sum()...), "
+            f"or mark it @once_differentiable to get numpy arrays (first derivatives only)."
         ) from error
     finally:
         ctx._unpacked = None
@@ -341,14 +340,16 @@ def _run(
             f"{len(ctx._inputs)} inputs of apply; return one per input (None for one that "
             f"needs none)"
         )
-    for k, (grad, (shape, _)) in enumerate(zip(grads, ctx._inputs)):
-        if grad is not None and not _fits(np.shape(plain(grad)), shape):
+    for k, (grad, meta) in enumerate(zip(grads, ctx._inputs)):
+        if grad is not None and not _fits(np.shape(plain(grad)), meta.shape):
             raise RuntimeError(
                 f"{cls.__name__}.backward: the gradient of input {k} has shape "
-                f"{np.shape(plain(grad))}, which does not fit the input's shape {shape}"
+                f"{np.shape(plain(grad))}, which does not fit the input's shape {meta.shape}"
             )
-    if twice and plain_only:
-        links = (g_value, *(o for o in operands if isinstance(o, Value)))
+    if not twice:
+        return tuple(None if grad is None else np.asarray(plain(grad)) for grad in grads)
+    if plain_only:
+        links = (g, *(o for o in operands if isinstance(o, Value)))
         return tuple(None if grad is None else _refusing(cls, grad, links) for grad in grads)
     return grads
 

@@ -40,7 +40,9 @@ from tensorgrad.tensor import Array, Value
 
 __all__ = [
     "Array",
+    "Like",
     "Operand",
+    "like",
     "new_value",
     "node_of",
     "operand_data",
@@ -51,9 +53,48 @@ __all__ = [
 ]
 
 Operand = Union[Value, Array, float, int]  # noqa: UP007  (a runtime alias: py3.10)
-"""What an operation accepts: a Value, or a constant (a numpy array or a Python number)."""
+"""What an operation accepts, a Value or a constant (a numpy array or a Python number)."""
 
 _new = object.__new__
+_ndarray = np.ndarray
+
+
+class Like:
+    """An operand's shape and dtype, saved for a backward that reads nothing else of it.
+
+    ``x + b`` needs only ``b``'s shape (to sum the gradient back to it, see
+    :func:`~tensorgrad.broadcast.unbroadcast`), ``reshape`` only its input's shape: such a node
+    keeps a Like instead of the array, so the array is not kept alive for nothing, and a later
+    change of its numbers, which cannot change that gradient, is no reason to refuse backward.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad.record import Like
+    >>> b = Like(np.zeros((3,), np.float32))
+    >>> b.shape, b.dtype, b.ndim
+    ((3,), dtype('float32'), 1)
+    """
+
+    __slots__ = ("dtype", "ndim", "shape")
+
+    def __init__(self, array: Array) -> None:
+        self.shape: tuple[int, ...] = array.shape
+        self.dtype: np.dtype[Any] = array.dtype
+        self.ndim: int = array.ndim
+
+
+def like(x: Any) -> Any:
+    """:class:`Like` of an array; anything else (a number) unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad.record import like
+    >>> like(np.zeros((2, 3))).shape, like(2.0)
+    ((2, 3), 2.0)
+    """
+    return Like(x) if type(x) is _ndarray else x
 
 
 def record(
@@ -68,6 +109,10 @@ def record(
 ) -> Value:
     """Make the result of an operation, and its node in the graph if gradients are wanted.
 
+    The graph is recorded only in grad mode, and only if an operand requires grad;
+    otherwise the result is a constant Value and the operation costs nothing at backward
+    time.
+
     Parameters
     ----------
     data : ndarray
@@ -79,16 +124,13 @@ def record(
     operands : tuple
         The Values and constants the operation was applied to.
     saved : tuple
-        What the backward reads: the operands' arrays (None for one it does not read), in
-        the order of ``operands``, then any parameter such as an axis.
+        What the backward reads: the operands' arrays, in the order of ``operands`` (None
+        for one it does not read, a :class:`Like` for one whose shape and dtype only it
+        reads), then any parameter such as an axis.
     keep_output : bool, default False
         Keep the result's array, for a backward that reads it.
     in_place : bool, default False
         The backward may overwrite the gradient it is given.
-
-    The graph is recorded only in grad mode, and only if an operand requires grad;
-    otherwise the result is a constant Value and the operation costs nothing at backward
-    time.
 
     Examples
     --------
@@ -120,7 +162,7 @@ def record(
                 node = x._node
                 if node is None:  # a leaf, used for the first time (as node_of does)
                     node = x._node = Node(x)
-                if saved[i] is not None:
+                if type(saved[i]) is _ndarray:
                     node.holds += 1  # the new node will hold x's array: see Value.data
                 if x.requires_grad:
                     prev.append(node)

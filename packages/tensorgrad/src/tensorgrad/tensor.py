@@ -114,7 +114,7 @@ class Value:
 
     @property
     def data(self) -> Array:
-        """The array computed by the forward pass (not a copy: changing one changes the other).
+        """The array computed by the forward pass, not a copy (changing one changes the other).
 
         A node of the graph may have saved this very array for its backward (``x * w``
         saves both). Changing it in place before that backward runs would make the gradient

@@ -17,7 +17,7 @@ import numpy as np
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.node import BackwardFn
 from tensorgrad.ops import select
-from tensorgrad.record import Array, Operand, operand_data, plain, record, type_error
+from tensorgrad.record import Array, Operand, like, operand_data, plain, record, type_error
 from tensorgrad.tensor import Value
 
 __all__ = ["add", "div", "maximum", "minimum", "mul", "neg", "pow", "sub"]
@@ -30,13 +30,14 @@ def _elementwise(
     a: Any,
     b: Any,
     keep_output: bool = False,
-    shapes_only: bool = False,
+    reads: tuple[bool, bool] = (True, True),
 ) -> Value:
     """An elementwise operation of two operands, broadcast; NotImplemented for other types.
 
-    ``shapes_only`` is for a backward that reads only its operands' shapes and dtypes (that
-    of ``+`` and ``-``): an operand of the result's shape and dtype is then saved as None, so
-    that its array is not kept for nothing (``x @ W`` in ``x @ W + b``).
+    ``reads`` says which operands' arrays the backward reads. Of one it does not read (both,
+    for ``+`` and ``-``; ``a`` in ``a / b``) it needs the shape and dtype only: it is saved as
+    None if it has the result's, else as its :class:`~tensorgrad.record.Like`, so that no
+    array is kept for nothing (``x @ W`` in ``x @ W + b``).
     """
     a_data, b_data = operand_data(a), operand_data(b)
     if a_data is NotImplemented or b_data is NotImplemented:
@@ -47,17 +48,19 @@ def _elementwise(
         raise ValueError(
             f"{op}: shapes {np.shape(a_data)} and {np.shape(b_data)} cannot be broadcast together"
         ) from None
-    if shapes_only:
-        saved = (_unless_like(a_data, data), _unless_like(b_data, data))
-    else:
-        saved = (a_data, b_data)
+    saved = (
+        a_data if reads[0] else _unless_like(a_data, data),
+        b_data if reads[1] else _unless_like(b_data, data),
+    )
     return record(data, op, backward, (a, b), saved, keep_output=keep_output)
 
 
 def _unless_like(operand: Any, result: Array) -> Any:
-    """None if ``operand`` is an array of ``result``'s shape and dtype, else ``operand``."""
-    if type(operand) is np.ndarray and operand.shape == result.shape:
-        return None if operand.dtype == result.dtype else operand
+    """None if ``operand`` is an array of ``result``'s shape and dtype, else its Like."""
+    if type(operand) is np.ndarray:
+        if operand.shape == result.shape and operand.dtype == result.dtype:
+            return None
+        return like(operand)
     return operand
 
 
@@ -71,7 +74,7 @@ def add(a: Operand, b: Operand) -> Value:
     >>> add(Value([1.0, 2.0]), 10.0).numpy()
     array([11., 12.])
     """
-    return _elementwise("add", np.add, _add_backward, a, b, shapes_only=True)
+    return _elementwise("add", np.add, _add_backward, a, b, reads=(False, False))
 
 
 def _add_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -90,7 +93,7 @@ def sub(a: Operand, b: Operand) -> Value:
     >>> sub(10.0, Value([1.0, 2.0])).numpy()
     array([9., 8.])
     """
-    return _elementwise("sub", np.subtract, _sub_backward, a, b, shapes_only=True)
+    return _elementwise("sub", np.subtract, _sub_backward, a, b, reads=(False, False))
 
 
 def _sub_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -128,13 +131,17 @@ def div(a: Operand, b: Operand) -> Value:
     >>> div(Value([1.0, 3.0]), 2.0).numpy()
     array([0.5, 1.5])
     """
-    return _elementwise("div", np.true_divide, _div_backward, a, b, keep_output=True)
+    reads = (False, True)  # of a, the backward reads the shape only
+    return _elementwise("div", np.true_divide, _div_backward, a, b, keep_output=True, reads=reads)
 
 
 def _div_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d(a / b) = da / b - (a / b²) db = da / b - (out / b) db"""
-    a, b = saved
-    return unbroadcast(g / b, a) if i == 0 else unbroadcast(-g * out / b, b)
+    a, b = saved  # (a: its shape and dtype only, or None if the result's)
+    if i == 0:
+        grad = g / b
+        return grad if a is None else unbroadcast(grad, a)
+    return unbroadcast(-g * out / b, b)
 
 
 def pow(a: Operand, b: Operand) -> Value:

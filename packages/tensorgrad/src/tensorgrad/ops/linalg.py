@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Operand, operand_data, record
+from tensorgrad.record import Operand, like, operand_data, record
 from tensorgrad.tensor import Value
 
 __all__ = ["linear", "matmul"]
@@ -157,7 +157,8 @@ def linear(x: Operand, weight: Operand, bias: Operand | None = None) -> Value:
             data += b_data  # in place, into the product just made: no temporary
         else:
             data = data + b_data  # numpy's type promotion, as for `x @ weight.T + bias`
-    return record(data, "linear", _linear_backward, (x, weight, bias), (x_data, w_data, b_data))
+    saved = (x_data, w_data, like(b_data))  # of the bias, its gradient reads the shape only
+    return record(data, "linear", _linear_backward, (x, weight, bias), saved)
 
 
 def _linear_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from tensorgrad.axes import kept_shape, normalize_axes, reduced_count
 from tensorgrad.broadcast import broadcast_to
-from tensorgrad.record import record
+from tensorgrad.record import Like, record
 from tensorgrad.tensor import Value
 
 __all__ = ["argmax", "max", "mean", "min", "sum"]
@@ -34,7 +34,7 @@ def sum(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     """
     axes = normalize_axes(axis, x.ndim, "sum")
     data = x._data.sum(axis=axes, keepdims=keepdims)
-    return record(data, "sum", _sum_backward, (x,), (x._data, axes, keepdims))
+    return record(data, "sum", _sum_backward, (x,), (Like(x._data), axes, keepdims))
 
 
 def _sum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -56,7 +56,7 @@ def mean(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     """
     axes = normalize_axes(axis, x.ndim, "mean")
     data = x._data.sum(axis=axes, keepdims=keepdims) / reduced_count(x.shape, axes)
-    return record(data, "mean", _mean_backward, (x,), (x._data, axes, keepdims))
+    return record(data, "mean", _mean_backward, (x,), (Like(x._data), axes, keepdims))
 
 
 def _mean_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -114,7 +114,7 @@ def _extremum(x: Value, reduce: Callable[..., Any], op: str, axis: Axis, keepdim
 
 
 def _extremum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
-    """d max(x) = the gradient, shared among the elements equal to the maximum (min alike)
+    """d max(x) = g, shared among the elements equal to the result (and so for min)
 
     Ties: tied extrema share the gradient equally (as torch.amax and torch.amin).
     """

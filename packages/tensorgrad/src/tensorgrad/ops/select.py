@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Array, Operand, operand_data, record, type_error
+from tensorgrad.record import Array, Operand, like, operand_data, record, type_error
 from tensorgrad.tensor import Value
 
 __all__ = ["compare", "where"]
@@ -72,7 +72,8 @@ def where(condition: npt.ArrayLike, a: Operand, b: Operand) -> Value:
             f"where: shapes {mask.shape}, {np.shape(a_data)} and {np.shape(b_data)} "
             f"cannot be broadcast together"
         ) from None
-    return record(data, "where", _where_backward, (a, b), (a_data, b_data, mask))
+    saved = (like(a_data), like(b_data), mask)  # the backward reads their shapes and dtypes
+    return record(data, "where", _where_backward, (a, b), saved)
 
 
 def _where_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:

@@ -15,7 +15,7 @@ import numpy as np
 
 from tensorgrad.axes import normalize_axes, shape_arg
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Array, Operand, operand_data, record
+from tensorgrad.record import Array, Like, Operand, operand_data, record
 from tensorgrad.tensor import Value
 
 __all__ = [
@@ -53,7 +53,7 @@ def reshape(x: Value, *shape: int | Sequence[int]) -> Value:
         raise ValueError(
             f"reshape: cannot reshape a Value of shape {x.shape} into shape {new_shape}"
         ) from None
-    return record(data, "reshape", _reshape_backward, (x,), (x._data,))
+    return record(data, "reshape", _reshape_backward, (x,), (Like(x._data),))
 
 
 def _reshape_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -154,7 +154,7 @@ def permute(x: Value, order: tuple[int, ...]) -> Value:
     (4, 2, 3)
     """
     data = x._data.transpose(order)
-    return record(data, "transpose", _transpose_backward, (x,), (x._data, order))
+    return record(data, "transpose", _transpose_backward, (x,), (None, order))
 
 
 def _transpose_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -204,7 +204,7 @@ def broadcast_to(x: Value, shape: Sequence[int]) -> Value:
         raise ValueError(
             f"broadcast_to: cannot broadcast a Value of shape {x.shape} to {target}"
         ) from None
-    return record(data, "broadcast_to", _broadcast_to_backward, (x,), (x._data,))
+    return record(data, "broadcast_to", _broadcast_to_backward, (x,), (Like(x._data),))
 
 
 def _broadcast_to_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -237,7 +237,8 @@ def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
     except ValueError:
         shapes = ", ".join(str(d.shape) for d in datas)
         raise ValueError(f"concatenate: cannot join shapes {shapes} along axis {axis}") from None
-    return record(data, "concatenate", _concatenate_backward, tuple(values), (*datas, axis))
+    saved = (*(Like(d) for d in datas), axis)  # the backward reads their shapes and dtypes
+    return record(data, "concatenate", _concatenate_backward, tuple(values), saved)
 
 
 def _concatenate_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -269,7 +270,8 @@ def stack(values: Sequence[Operand], axis: int = 0) -> Value:
         shapes = ", ".join(str(d.shape) for d in datas)
         raise ValueError(f"stack: all shapes must be equal, got {shapes}")
     data = np.stack(datas, axis=axis)
-    return record(data, "stack", _stack_backward, tuple(values), (*datas, axis))
+    saved = (*(Like(d) for d in datas), axis)  # the backward reads their dtypes
+    return record(data, "stack", _stack_backward, tuple(values), saved)
 
 
 def _stack_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:

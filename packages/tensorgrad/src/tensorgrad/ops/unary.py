@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.record import plain, record
+from tensorgrad.record import Like, plain, record
 from tensorgrad.tensor import Value, float_dtype
 
 __all__ = ["abs", "astype", "clip", "exp", "log", "relu", "sigmoid", "sqrt", "tanh"]
@@ -150,7 +150,7 @@ def astype(x: Value, dtype: npt.DTypeLike) -> Value:
     dtype('float32')
     """
     target = float_dtype(dtype)
-    return record(x._data.astype(target), "astype", _astype_backward, (x,), (x._data,))
+    return record(x._data.astype(target), "astype", _astype_backward, (x,), (Like(x._data),))
 
 
 def _astype_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
