@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import sys
 from importlib.metadata import distribution
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from sphinx.util.typing import stringify_annotation
 import scalargrad
 
 DOCS = Path(__file__).resolve().parent
+sys.path.insert(0, str(DOCS / "_ext"))  # this site's own extensions
 
 # -- Project -------------------------------------------------------------------------------
 
@@ -47,6 +49,7 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.graphviz",
     "sphinx_copybutton",
+    "op_index",  # docs/_ext/op_index.py: the op index (api/op-index.md), made from the code
 ]
 
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
@@ -95,6 +98,7 @@ nitpick_ignore = [
     ("py:class", "numpy.random.Generator"),
     ("py:class", "npt.DTypeLike"),  # inside a union, which autodoc leaves as written
     ("py:class", "dtype"),  # numpy's dtype, in a parameter list ("dtype : dtype, optional")
+    ("py:exc", "numpy.exceptions.AxisError"),  # raised by tensorgrad.axes.normalize_axes
     # The type of a backward formula, in tensorgrad.node.Node's signature: a Callable alias.
     ("py:class", "BackwardFn"),
     # The named tuple that Module.load_state_dict returns, private as in PyTorch.
@@ -167,9 +171,10 @@ autodoc_type_aliases = {
     "np.intp": "numpy.intp",
     "np.random.Generator": "numpy.random.Generator",
     "Array": "numpy.ndarray",
+    "_Backward": "collections.abc.Callable",  # once_differentiable's TypeVar: a backward
     "Operand": "tensorgrad.Value | numpy.ndarray | float",
     # nn's (nn.functional, nn.loss). A name written in an alias is looked up from the module
-    # that uses the alias; ``Value`` alone would be ambiguous from nn or tensorgrad.functional
+    # that uses the alias; ``Value`` alone would be ambiguous from nn or tensorgrad.ops
     # (scalargrad has a Value too), hence the full names.
     "Input": "tensorgrad.Value | numpy.ndarray",
 }
@@ -317,6 +322,40 @@ def unwrap_type_aliases(
     )
 
 
+# -- A method that is an operation ------------------------------------------------------------
+# Value's named methods (``x.exp()``, ``x.sum()``...) hand over to an operation of tensorgrad.ops
+# and share its docstring, which the API page shows once, with the operation. The method shows
+# the summary line and a link.
+
+
+def _operations() -> dict[str, str]:
+    """The docstring of each operation of tensorgrad.ops, and the operation's full name."""
+    import importlib
+
+    import tensorgrad.ops
+
+    found = {}
+    for family in tensorgrad.ops.__all__:
+        module = importlib.import_module(f"tensorgrad.ops.{family}")
+        for name in module.__all__:
+            doc = getattr(module, name).__doc__
+            if doc:
+                found[doc] = f"{module.__name__}.{name}"
+    return found
+
+
+def link_method_to_operation(
+    app: Sphinx, what: str, name: str, obj: object, options: object, lines: list[str]
+) -> None:
+    """Show a method whose docstring is an operation's as its summary line and a link."""
+    if what != "method" or not name.startswith("tensorgrad."):
+        return
+    operation = _operations().get(getattr(obj, "__doc__", None) or "")
+    if operation is not None and lines:
+        lines[:] = [lines[0], "", f"The operation :func:`{operation}`, with the details."]
+
+
 def setup(app: Sphinx) -> None:
+    app.connect("autodoc-process-docstring", link_method_to_operation, priority=300)
     app.connect("missing-reference", resolve_reexported)
     app.connect("autodoc-process-signature", unwrap_type_aliases)
