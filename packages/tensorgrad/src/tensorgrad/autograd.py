@@ -219,11 +219,11 @@ def _walk(
                 for i, operand in enumerate(node.prev):
                     if operand is None:  # a constant: no gradient to compute
                         continue
-                    if held and type(held[i]) is np.ndarray:
-                        operand.holds -= 1  # the node lets go of its operand's array
                     grad = backward(given, out, saved, i)
                     if check:
                         _check_finite(grad, node, operand, i)
+                    if held and type(held[i]) is np.ndarray:
+                        operand.holds -= 1  # the node lets go of its operand's array
                     if _add_to_total(totals, borrowed, operand, grad, g, owned):
                         shared = True
                     users[operand] -= 1
@@ -277,7 +277,8 @@ def _seed_totals(outputs: Sequence[Node], seeds: Sequence[Any]) -> dict[Node, An
 def _formula_inputs(
     node: Node, g: Any, g_lives_on: bool, create_graph: bool
 ) -> tuple[Any, Any, Any]:
-    """What the node's backward is called with: ``(g, out, saved)``.
+    """What the node's backward is called with, ``(g, out, saved)``, under create_graph or for
+    an ``in_place`` formula (otherwise, the node's own arrays and ``g``).
 
     With ``create_graph`` the saved arrays come back as Values in the graph. Otherwise
     the arrays themselves, and an ``in_place`` formula (relu's: ``g *= mask``) gets ``g``
