@@ -110,6 +110,7 @@ class Facts:
 
     def __init__(self, result: Any, operands: Operands) -> None:
         from tensorgrad import Value
+        from tensorgrad.node import Node
         from tensorgrad.record import Like
 
         self.graph = isinstance(result, Value) and result.grad_fn is not None
@@ -127,7 +128,7 @@ class Facts:
             name = names.get(id(prev), f"operand {i}")
             if isinstance(saved, np.ndarray):
                 kept.append(name)
-            elif isinstance(saved, Like):  # only the shape and dtype, for the backward
+            elif isinstance(saved, (Like, Node)):  # only the shape and dtype (a node has them)
                 kept.append(f"the shape of {name}")
         self.kept_operands = kept
         self.kept_output = node.out is not None

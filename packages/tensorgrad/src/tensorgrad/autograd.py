@@ -184,8 +184,13 @@ def _walk(
     Kahn's algorithm: a node's total is final once every node that uses it has passed its
     share on (``users`` counts, for every node, the users not yet visited), so a node is
     ready when its count reaches zero. Each total then goes to the ``.grad`` of the node's
-    Value or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists. The
-    helpers below the walk keep no array longer than it is needed (see each).
+    Value or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists.
+
+    The memory policy keeps no array longer than it is needed: an in-place formula gets the
+    gradient itself when nobody else reads it (:func:`_formula_inputs`), a gradient passed on
+    unchanged is shared, not copied, and a visited node is freed at once (the two comments in
+    the loop). Those two sit in the loop rather than in helpers of their own because they run
+    once per edge and per node, where a call costs a few percent of a small network's step.
     """
     users = _count_users(outputs)
     totals = _seed_totals(outputs, seeds)
@@ -224,13 +229,32 @@ def _walk(
                         _check_finite(grad, node, operand, i)
                     if held and type(held[i]) is np.ndarray:
                         operand.holds -= 1  # the node lets go of its operand's array
-                    if _add_to_total(totals, borrowed, operand, grad, g, owned):
-                        shared = True
+                    # Sharing: a first contribution is stored without a copy. If it is g itself
+                    # or a view (+ passes g on unchanged, reshape a view of it), the two totals
+                    # may be one array, and neither node may change it in place: the operand
+                    # is borrowed. (A formula that owned its g returns an array of its own.)
+                    total = totals.get(operand)
+                    if total is None:
+                        totals[operand] = grad
+                        if not owned and (grad is g or grad.base is not None):
+                            borrowed.add(operand)
+                            shared = True
+                    else:  # a second contribution makes a new array, the operand's own
+                        totals[operand] = total + grad
+                        borrowed.discard(operand)
                     users[operand] -= 1
                     if not users[operand]:
                         ready.append(operand)
                 if not retain_graph:
-                    node.free()  # its arrays die now, not at the end of the walk
+                    # Freeing: the node lets go of its links and arrays (and of its hold on its
+                    # own result; those on its operands went edge by edge above), so they die
+                    # now, not at the end of the walk. A later walk through it then refuses.
+                    if node.out is not None:
+                        node.holds -= 1
+                    node.prev = ()
+                    node.saved = ()
+                    node.out = None
+                    node.backward = FREED
             if value is not None:
                 _store(value, g._data if create_graph else g, shared)
             elif kept and wanted is not None:
@@ -289,34 +313,6 @@ def _formula_inputs(
     if create_graph:
         return g, _output_as_value(node), _saved_as_values(node)
     return (g.copy() if g_lives_on else g), node.out, node.saved  # (called for in_place only)
-
-
-def _add_to_total(
-    totals: dict[Node, Any],
-    borrowed: set[Node],
-    operand: Node,
-    grad: Any,
-    g: Any,
-    owned: bool,
-) -> bool:
-    """Add ``grad`` to ``operand``'s total; return whether ``g`` may now be shared with it.
-
-    The first contribution is stored as it is, without a copy. If it is ``g`` itself or a
-    view (``+`` passes ``g`` on unchanged, ``reshape`` a view of it), the two totals may be
-    one array, so neither node may change it in place: the operand is ``borrowed``. A
-    formula that ``owned`` its input (in place, or under create_graph) returns an array of
-    its own. A second contribution makes a new array, which the operand owns.
-    """
-    total = totals.get(operand)
-    if total is not None:
-        totals[operand] = total + grad
-        borrowed.discard(operand)
-        return False
-    totals[operand] = grad
-    if not owned and (grad is g or grad.base is not None):
-        borrowed.add(operand)
-        return True
-    return False
 
 
 def _check_unchanged(node: Node) -> None:

@@ -157,27 +157,6 @@ class Node:
         """
         return self.backward is FREED
 
-    def free(self) -> None:
-        """Drop the links and arrays the backward would have read (after its visit).
-
-        Its hold on its own result goes (``holds``); the walk has already released, edge
-        by edge, its holds on its operands' arrays.
-
-        Examples
-        --------
-        >>> from tensorgrad import Value
-        >>> node = (Value([1.0]) * 2).grad_fn
-        >>> node.free()
-        >>> node.freed, node.prev, node.saved
-        (True, (), ())
-        """
-        if self.out is not None:
-            self.holds -= 1
-        self.prev = ()
-        self.saved = ()
-        self.out = None
-        self.backward = FREED
-
 
 def FREED(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:  # noqa: N802
     """The backward of a freed node; the walk refuses a freed graph before calling it.

@@ -72,16 +72,15 @@ class Like:
     >>> import numpy as np
     >>> from tensorgrad.record import Like
     >>> b = Like(np.zeros((3,), np.float32))
-    >>> b.shape, b.dtype, b.ndim
-    ((3,), dtype('float32'), 1)
+    >>> b.shape, b.dtype
+    ((3,), dtype('float32'))
     """
 
-    __slots__ = ("dtype", "ndim", "shape")
+    __slots__ = ("dtype", "shape")
 
     def __init__(self, array: Array) -> None:
         self.shape: tuple[int, ...] = array.shape
         self.dtype: np.dtype[Any] = array.dtype
-        self.ndim: int = array.ndim
 
 
 def like(x: Any) -> Any:
@@ -94,7 +93,12 @@ def like(x: Any) -> Any:
     >>> like(np.zeros((2, 3))).shape, like(2.0)
     ((2, 3), 2.0)
     """
-    return Like(x) if type(x) is _ndarray else x
+    if type(x) is not _ndarray:
+        return x
+    result: Like = _new(Like)  # as Like(x), without the call of __init__: it runs per op
+    result.shape = x.shape
+    result.dtype = x.dtype
+    return result
 
 
 def record(

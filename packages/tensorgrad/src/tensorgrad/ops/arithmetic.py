@@ -17,10 +17,12 @@ import numpy as np
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.node import BackwardFn
 from tensorgrad.ops import select
-from tensorgrad.record import Array, Operand, like, operand_data, plain, record, type_error
+from tensorgrad.record import Array, Operand, node_of, operand_data, plain, record, type_error
 from tensorgrad.tensor import Value
 
 __all__ = ["add", "div", "maximum", "minimum", "mul", "neg", "pow", "sub"]
+
+_BOTH = (True, True)
 
 
 def _elementwise(
@@ -30,14 +32,13 @@ def _elementwise(
     a: Any,
     b: Any,
     keep_output: bool = False,
-    reads: tuple[bool, bool] = (True, True),
+    reads: tuple[bool, bool] = _BOTH,
 ) -> Value:
     """An elementwise operation of two operands, broadcast; NotImplemented for other types.
 
     ``reads`` says which operands' arrays the backward reads. Of one it does not read (both,
-    for ``+`` and ``-``; ``a`` in ``a / b``) it needs the shape and dtype only: it is saved as
-    None if it has the result's, else as its :class:`~tensorgrad.record.Like`, so that no
-    array is kept for nothing (``x @ W`` in ``x @ W + b``).
+    for ``+`` and ``-``; ``a`` in ``a / b``) it needs the shape and dtype only (see
+    :func:`_shape_of`), so that no array is kept for nothing (``x @ W`` in ``x @ W + b``).
     """
     a_data, b_data = operand_data(a), operand_data(b)
     if a_data is NotImplemented or b_data is NotImplemented:
@@ -48,20 +49,28 @@ def _elementwise(
         raise ValueError(
             f"{op}: shapes {np.shape(a_data)} and {np.shape(b_data)} cannot be broadcast together"
         ) from None
-    saved = (
-        a_data if reads[0] else _unless_like(a_data, data),
-        b_data if reads[1] else _unless_like(b_data, data),
-    )
+    if reads is _BOTH:
+        saved = (a_data, b_data)
+    else:
+        saved = (
+            a_data if reads[0] else _shape_of(a, a_data, data),
+            b_data if reads[1] else _shape_of(b, b_data, data),
+        )
     return record(data, op, backward, (a, b), saved, keep_output=keep_output)
 
 
-def _unless_like(operand: Any, result: Array) -> Any:
-    """None if ``operand`` is an array of ``result``'s shape and dtype, else its Like."""
-    if type(operand) is np.ndarray:
-        if operand.shape == result.shape and operand.dtype == result.dtype:
-            return None
-        return like(operand)
-    return operand
+def _shape_of(x: Any, array: Any, result: Array) -> Any:
+    """What a backward that reads only ``x``'s shape and dtype saves of it.
+
+    None if it has the result's (the gradient fits as it is) or if ``x`` is a constant (no
+    gradient is asked of it); else ``x``'s node, which knows its Value's shape and dtype, as
+    a :class:`~tensorgrad.record.Like` would, without making one per operation.
+    """
+    if not isinstance(x, Value):
+        return None
+    if array.shape == result.shape and array.dtype == result.dtype:
+        return None
+    return node_of(x)
 
 
 def add(a: Operand, b: Operand) -> Value:

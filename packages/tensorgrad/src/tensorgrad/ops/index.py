@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad.record import Like, plain, record
+from tensorgrad.record import plain, record
 from tensorgrad.tensor import Value
 
 __all__ = ["getitem"]
@@ -46,13 +46,13 @@ def getitem(x: Value, index: Any) -> Value:
         data = x._data[index]
     except IndexError as error:
         raise IndexError(f"index into a Value of shape {x.shape}: {error}") from None
-    return record(data, "getitem", _getitem_backward, (x,), (Like(x._data), index))
+    return record(data, "getitem", _getitem_backward, (x,), (None, index, x._data.shape))
 
 
 def _getitem_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d x[index] = zeros like x, with dx added at index"""
-    x, index = saved
-    return _index_add(g, index, x.shape)
+    _, index, shape = saved
+    return _index_add(g, index, shape)
 
 
 def _index_add(g: Any, index: Any, shape: tuple[int, ...]) -> Any:

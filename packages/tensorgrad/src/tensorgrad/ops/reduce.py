@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from tensorgrad.axes import kept_shape, normalize_axes, reduced_count
 from tensorgrad.broadcast import broadcast_to
-from tensorgrad.record import Like, record
+from tensorgrad.record import record
 from tensorgrad.tensor import Value
 
 __all__ = ["argmax", "max", "mean", "min", "sum"]
@@ -34,15 +34,15 @@ def sum(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     """
     axes = normalize_axes(axis, x.ndim, "sum")
     data = x._data.sum(axis=axes, keepdims=keepdims)
-    return record(data, "sum", _sum_backward, (x,), (Like(x._data), axes, keepdims))
+    return record(data, "sum", _sum_backward, (x,), (None, axes, keepdims, x._data.shape))
 
 
 def _sum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d sum(x) = the sum's gradient, repeated over the summed axes"""
-    x, axes, keepdims = saved
+    _, axes, keepdims, shape = saved
     if not keepdims and g.ndim:  # (a 0-d gradient, of a sum over all axes, broadcasts as is)
-        g = g.reshape(kept_shape(x.shape, axes))
-    return broadcast_to(g, x.shape)
+        g = g.reshape(kept_shape(shape, axes))
+    return broadcast_to(g, shape)
 
 
 def mean(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
@@ -56,13 +56,13 @@ def mean(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     """
     axes = normalize_axes(axis, x.ndim, "mean")
     data = x._data.sum(axis=axes, keepdims=keepdims) / reduced_count(x.shape, axes)
-    return record(data, "mean", _mean_backward, (x,), (Like(x._data), axes, keepdims))
+    return record(data, "mean", _mean_backward, (x,), (None, axes, keepdims, x._data.shape))
 
 
 def _mean_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d mean(x) = the mean's gradient / n, repeated over the n elements averaged"""
-    x, axes, _ = saved
-    return _sum_backward(g / reduced_count(x.shape, axes), out, saved, i)  # spread evenly
+    _, axes, _, shape = saved
+    return _sum_backward(g / reduced_count(shape, axes), out, saved, i)  # spread evenly
 
 
 def max(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:

@@ -15,7 +15,7 @@ import numpy as np
 
 from tensorgrad.axes import normalize_axes, shape_arg
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Array, Like, Operand, operand_data, record
+from tensorgrad.record import Array, Operand, like, operand_data, record
 from tensorgrad.tensor import Value
 
 __all__ = [
@@ -53,12 +53,12 @@ def reshape(x: Value, *shape: int | Sequence[int]) -> Value:
         raise ValueError(
             f"reshape: cannot reshape a Value of shape {x.shape} into shape {new_shape}"
         ) from None
-    return record(data, "reshape", _reshape_backward, (x,), (Like(x._data),))
+    return record(data, "reshape", _reshape_backward, (x,), (None, x._data.shape))
 
 
 def _reshape_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d reshape(x) = reshape(dx): the gradient in x's shape"""
-    return g.reshape(saved[0].shape)
+    return g.reshape(saved[1])
 
 
 def flatten(x: Value) -> Value:
@@ -204,7 +204,7 @@ def broadcast_to(x: Value, shape: Sequence[int]) -> Value:
         raise ValueError(
             f"broadcast_to: cannot broadcast a Value of shape {x.shape} to {target}"
         ) from None
-    return record(data, "broadcast_to", _broadcast_to_backward, (x,), (Like(x._data),))
+    return record(data, "broadcast_to", _broadcast_to_backward, (x,), (like(x._data),))
 
 
 def _broadcast_to_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -237,7 +237,7 @@ def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
     except ValueError:
         shapes = ", ".join(str(d.shape) for d in datas)
         raise ValueError(f"concatenate: cannot join shapes {shapes} along axis {axis}") from None
-    saved = (*(Like(d) for d in datas), axis)  # the backward reads their shapes and dtypes
+    saved = (*(like(d) for d in datas), axis)  # the backward reads their shapes and dtypes
     return record(data, "concatenate", _concatenate_backward, tuple(values), saved)
 
 
@@ -270,7 +270,7 @@ def stack(values: Sequence[Operand], axis: int = 0) -> Value:
         shapes = ", ".join(str(d.shape) for d in datas)
         raise ValueError(f"stack: all shapes must be equal, got {shapes}")
     data = np.stack(datas, axis=axis)
-    saved = (*(Like(d) for d in datas), axis)  # the backward reads their dtypes
+    saved = (*(like(d) for d in datas), axis)  # the backward reads their dtypes
     return record(data, "stack", _stack_backward, tuple(values), saved)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.record import Like, plain, record
+from tensorgrad.record import plain, record
 from tensorgrad.tensor import Value, float_dtype
 
 __all__ = ["abs", "astype", "clip", "exp", "log", "relu", "sigmoid", "sqrt", "tanh"]
@@ -150,12 +150,12 @@ def astype(x: Value, dtype: npt.DTypeLike) -> Value:
     dtype('float32')
     """
     target = float_dtype(dtype)
-    return record(x._data.astype(target), "astype", _astype_backward, (x,), (Like(x._data),))
+    return record(x._data.astype(target), "astype", _astype_backward, (x,), (None, x._data.dtype))
 
 
 def _astype_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d astype(x) = dx, in x's dtype"""
-    return g.astype(saved[0].dtype)
+    return g.astype(saved[1])
 
 
 # -- activations: their backward reads the result, and works in place ----------------------
