@@ -212,3 +212,33 @@ def save_results(name: str, text: str) -> Path:
     path = RESULTS_DIR / f"{name}.md"
     path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+def report(
+    name: str,
+    title: str,
+    distributions: Sequence[str],
+    table: str,
+    met: Sequence[str],
+    notes: Sequence[str],
+    context: Sequence[str] = (),
+) -> None:
+    """Print a benchmark's results (title, environment, table, goals met, numbered notes) and
+    save them as ``benchmarks/results/<name>.md``; ``context`` adds bullet lines below the
+    environment's."""
+    text = "\n".join(
+        [
+            f"## {title}",
+            "",
+            *environment(distributions),
+            *context,
+            "",
+            table,
+            "",
+            f"{list(met).count(OK)} of {len(met)} goals met",
+            "",
+            *(f"{i}. {note}" for i, note in enumerate(notes, 1)),
+        ]
+    )
+    print(text)
+    print(f"\n(saved to {save_results(name, text)})")

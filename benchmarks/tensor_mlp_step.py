@@ -38,12 +38,11 @@ import numpy as np
 from _timing import (
     FAIL,
     OK,
-    environment,
     format_ratio,
     format_seconds,
     interleaved,
     markdown_table,
-    save_results,
+    report,
 )
 from sklearn.datasets import load_digits, make_moons
 
@@ -487,23 +486,9 @@ def main() -> None:
         "sgemm floor: the float32 step's matrix-product FLOPs over the speed of one sgemm of "
         "the step's largest shape, measured in this run: no step can beat it.",
     ]
-    text = "\n".join(
-        [
-            "## One MLP training step: tensorgrad and its peers",
-            "",
-            *environment(
-                ["autograds-tensorgrad", "autograds-nn", "numpy", "torch", "dezero", "autograd"]
-            ),
-            "",
-            table,
-            "",
-            f"{met.count(OK)} of {len(met)} goals met",
-            "",
-            *(f"{i}. {note}" for i, note in enumerate(notes, 1)),
-        ]
-    )
-    print(text)
-    print(f"\n(saved to {save_results('tensor_mlp_step', text)})")
+    peers = ["autograds-tensorgrad", "autograds-nn", "numpy", "torch", "dezero", "autograd"]
+    title = "One MLP training step: tensorgrad and its peers"
+    report("tensor_mlp_step", title, peers, table, met, notes)
 
 
 if __name__ == "__main__":

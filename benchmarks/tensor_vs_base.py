@@ -39,14 +39,12 @@ from types import ModuleType
 
 import numpy as np
 from _timing import (
-    OK,
-    environment,
     format_ratio,
     format_seconds,
     goal,
     interleaved,
     markdown_table,
-    save_results,
+    report,
 )
 from tensor_mlp_step import (
     SIZES,
@@ -262,24 +260,13 @@ def main() -> None:
         "This: the tensorgrad that `import tensorgrad` finds; under nox -s bench, the copy "
         "installed from the working tree when the session started.",
     ]
-    text = "\n".join(
-        [
-            "## One MLP training step: tensorgrad of this checkout against an earlier commit",
-            "",
-            *environment(["autograds-tensorgrad", "numpy"]),
-            f"- Base: {describe(commit)} (BENCH_BASE={revision})",
-            f"- This: HEAD is {describe('HEAD')}; tensorgrad imported from {this_package}; "
-            f"{this_state}",
-            "",
-            table,
-            "",
-            f"{met.count(OK)} of {len(met)} goals met",
-            "",
-            *(f"{i}. {note}" for i, note in enumerate(notes, 1)),
-        ]
-    )
-    print(text)
-    print(f"\n(saved to {save_results('tensor_vs_base', text)})")
+    context = [
+        f"- Base: {describe(commit)} (BENCH_BASE={revision})",
+        f"- This: HEAD is {describe('HEAD')}; tensorgrad imported from {this_package}; "
+        f"{this_state}",
+    ]
+    title = "One MLP training step: tensorgrad of this checkout against an earlier commit"
+    report("tensor_vs_base", title, ["autograds-tensorgrad", "numpy"], table, met, notes, context)
 
 
 if __name__ == "__main__":
