@@ -479,3 +479,13 @@ def test_load_state_dict_errors() -> None:
         r"parameter has shape \(2,\)",
     ):
         nn.Adam([q]).load_state_dict(opt.state_dict())
+
+
+def test_assigning_data_of_another_shape_drops_the_gradient() -> None:
+    w = nn.Parameter(np.ones(3))
+    (w * 2).sum().backward()
+    w.data = np.ones(4)  # the old gradient no longer fits: it goes, as a step would not use it
+    assert not w.has_grad
+    assert w.grad.shape == (4,)
+    nn.SGD([w], lr=0.1).step()  # skips w, which has no gradient: no broadcast error
+    np.testing.assert_array_equal(w.data, np.ones(4))

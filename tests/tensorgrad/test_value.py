@@ -491,3 +491,18 @@ def test_copying_a_computed_value_names_its_operation() -> None:
     with pytest.raises(RuntimeError, match=re.escape(message)):
         pickle.dumps(y)
     assert copy.deepcopy(y.detach()).requires_grad is False
+
+
+def test_assigning_data_converts_as_the_constructor_does() -> None:
+    w = Value([1.0, 2.0])
+    w.data = np.array([1, 2])  # ints become float64, as in Value(...)
+    assert w.dtype == np.float64
+    w.mean().backward()
+    np.testing.assert_array_equal(w.grad, [0.5, 0.5])
+    f32 = np.zeros(2, np.float32)
+    w.data = f32  # a float array is kept as it is, not copied (PyTorch's w.data = t)
+    assert w.data is f32
+    with pytest.raises(TypeError, match=r"Value.data = needs numbers.*got str"):
+        w.data = "abc"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"Value.data = needs numbers.*complex128"):
+        w.data = np.array([1j, 2j])

@@ -164,7 +164,7 @@ class Value:
         if type(array) is np.ndarray and array.dtype.kind == "f":
             new = array  # the common case, an optimizer's `p.data -= step`: nothing to convert
         else:
-            new = _float_array(array, None, copy=False)
+            new = _float_array(array, None, copy=False, what="Value.data =")
         old = self._data
         if self._grad is not None and (new.shape != old.shape or new.dtype != old.dtype):
             self._grad = None  # a gradient of the old array no longer fits
@@ -666,11 +666,13 @@ def float_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
     return resolved
 
 
-def _float_array(data: object, dtype: npt.DTypeLike | None, copy: bool = True) -> Array:
+def _float_array(
+    data: object, dtype: npt.DTypeLike | None, copy: bool = True, what: str = "Value()"
+) -> Array:
     """``data`` as a float array: float dtypes are kept, ints and bools become float64.
 
-    ``copy=False`` (for ``w.data = array``) keeps a float array as it is, as PyTorch's
-    ``w.data = t`` shares ``t``.
+    ``copy=False`` (for ``w.data = array``, ``what`` then says so in the errors) keeps a float
+    array as it is, as PyTorch's ``w.data = t`` shares ``t``.
     """
     if isinstance(data, Value):
         data = data._data
@@ -679,14 +681,14 @@ def _float_array(data: object, dtype: npt.DTypeLike | None, copy: bool = True) -
         array = np.array(data, dtype=target) if copy else np.asarray(data, dtype=target)
     except (TypeError, ValueError) as error:
         raise TypeError(
-            f"Value() needs numbers, a list of numbers or a numpy array, "
+            f"{what} needs numbers, a list of numbers or a numpy array, "
             f"got {type(data).__name__}: {error}"
         ) from None
     if array.dtype.kind in "biu":
         return array.astype(np.float64)
     if array.dtype.kind != "f":
         raise TypeError(
-            f"Value() needs numbers, a list of numbers or a numpy array, "
+            f"{what} needs numbers, a list of numbers or a numpy array, "
             f"got {type(data).__name__} (numpy dtype {array.dtype})"
         )
     return array
