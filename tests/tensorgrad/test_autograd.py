@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 import weakref
+from typing import Any
 
 import numpy as np
 import pytest
@@ -435,3 +436,46 @@ def test_gradient_penalty_style_double_backward() -> None:
     # gx = w s;  d(gx²)/dw = 2 gx (s + w * ds/dw), ds/dw = -2 t s x
     expected = 2 * w.data * s * (s + w.data * (-2 * t * s * x.data))
     np.testing.assert_allclose(w.grad, expected)
+
+
+@pytest.mark.parametrize("order", ["relu first", "relu second"])
+def test_a_gradient_handed_to_two_nodes_is_not_overwritten_in_place(order: str) -> None:
+    # `+` hands its gradient on unchanged to both operands: relu's in-place backward must
+    # not write into the array that is also w's gradient (or the other operand's total).
+    x = Value([-1.0, 2.0, -3.0])
+    w = Value([1.0, 1.0, 1.0])
+    r = x.relu()
+    s = r + w if order == "relu first" else w + r
+    del r  # relu's result is dropped: only the sharing can stop an in-place write
+    s.backward(np.array([5.0, 6.0, 7.0]))
+    np.testing.assert_array_equal(w.grad, [5.0, 6.0, 7.0])
+    np.testing.assert_array_equal(x.grad, [0.0, 6.0, 0.0])
+
+
+def test_an_in_place_formula_reuses_a_gradient_nobody_else_reads() -> None:
+    # The memory policy: a hand-written backward writes relu's gradient into the incoming
+    # array; so does the walk when that array is no one else's (relu's result is dropped).
+    x = Value(np.ones((2, 3)))
+    w = Value(np.ones((3, 2)))
+    h = (x @ w).relu()
+    y = (h * 2.0).sum()
+    handed: list[int] = []
+    received: list[int] = []
+
+    def spying(formula: Any, ids: list[int], on_result: bool) -> Any:
+        def spy(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+            grad = formula(g, out, saved, i)
+            ids.append(id(grad) if on_result else id(g))
+            return grad
+
+        return spy
+
+    mul_node, relu_node = y.grad_fn.prev[0], h.grad_fn
+    assert mul_node is not None
+    assert relu_node is not None
+    mul_node.backward = spying(mul_node.backward, handed, on_result=True)
+    relu_node.backward = spying(relu_node.backward, received, on_result=False)
+    del h
+    y.backward()
+    assert handed == received  # the very array mul handed on: no copy
+    np.testing.assert_array_equal(w.grad, np.full((3, 2), 4.0))

@@ -32,6 +32,7 @@ their own (see :mod:`tensorgrad.tensor`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from sys import getrefcount
 from typing import Any
 
 import numpy as np
@@ -184,18 +185,14 @@ def _walk(
     Kahn's algorithm: a node's total is final once every node that uses it has passed its
     share on (``users`` counts, for every node, the users not yet visited), so a node is
     ready when its count reaches zero. Each total then goes to the ``.grad`` of the node's
-    Value or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists.
-
-    The memory policy keeps no array longer than it is needed: an in-place formula gets the
-    gradient itself when nobody else reads it (:func:`_formula_inputs`), a gradient passed on
-    unchanged is shared, not copied, and a visited node is freed at once (the two comments in
-    the loop). Those two sit in the loop rather than in helpers of their own because they run
-    once per edge and per node, where a call costs a few percent of a small network's step.
+    Value or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists. The
+    memory policy is in the helpers below: which gradient an in-place formula may overwrite
+    (:func:`_formula_inputs`), which one is another's too (:func:`_shared`), and freeing
+    each node as soon as it is visited (:func:`_free`).
     """
     users = _count_users(outputs)
     totals = _seed_totals(outputs, seeds)
     ready = [output for output in totals if users[output] == 0]
-    borrowed: set[Node] = set()  # nodes whose total may be another node's too (a view)
     check = _modes.anomaly
     recording = _modes.grad_enabled
     _modes.grad_enabled = create_graph  # the formulas build a graph only if asked to
@@ -210,16 +207,14 @@ def _walk(
                 kept = value is not None
             else:
                 value, kept = None, node in wanted
-            shared = create_graph or node in borrowed
             backward = node.backward
             if backward is not None:  # an interior node: pass the gradient on
                 if node.stamp != clock.writes:
                     _check_unchanged(node)
                 if create_graph or node.in_place:
-                    given, out, saved = _formula_inputs(node, g, kept or shared, create_graph)
+                    given, out, saved = _formula_inputs(node, g, kept, create_graph)
                 else:  # the common case: the formula reads the node's arrays as they are
                     given, out, saved = g, node.out, node.saved
-                owned = create_graph or node.in_place
                 held = () if retain_graph else node.saved  # arrays whose holds go with the node
                 for i, operand in enumerate(node.prev):
                     if operand is None:  # a constant: no gradient to compute
@@ -229,33 +224,16 @@ def _walk(
                         _check_finite(grad, node, operand, i)
                     if held and type(held[i]) is np.ndarray:
                         operand.holds -= 1  # the node lets go of its operand's array
-                    # Sharing: a first contribution is stored without a copy. If it is g itself
-                    # or a view (+ passes g on unchanged, reshape a view of it), the two totals
-                    # may be one array, and neither node may change it in place: the operand
-                    # is borrowed. (A formula that owned its g returns an array of its own.)
                     total = totals.get(operand)
-                    if total is None:
-                        totals[operand] = grad
-                        if not owned and (grad is g or grad.base is not None):
-                            borrowed.add(operand)
-                            shared = True
-                    else:  # a second contribution makes a new array, the operand's own
-                        totals[operand] = total + grad
-                        borrowed.discard(operand)
+                    totals[operand] = grad if total is None else total + grad
                     users[operand] -= 1
                     if not users[operand]:
                         ready.append(operand)
+                given = grad = total = None  # (so that _shared counts only who else holds g)
                 if not retain_graph:
-                    # Freeing: the node lets go of its links and arrays (and of its hold on its
-                    # own result; those on its operands went edge by edge above), so they die
-                    # now, not at the end of the walk. A later walk through it then refuses.
-                    if node.out is not None:
-                        node.holds -= 1
-                    node.prev = ()
-                    node.saved = ()
-                    node.out = None
-                    node.backward = FREED
+                    _free(node)  # its arrays die now, not at the end of the walk
             if value is not None:
+                shared = create_graph or _shared(g)  # (before the call: its arguments hold g)
                 _store(value, g._data if create_graph else g, shared)
             elif kept and wanted is not None:
                 wanted[node] = g
@@ -298,21 +276,48 @@ def _seed_totals(outputs: Sequence[Node], seeds: Sequence[Any]) -> dict[Node, An
     return totals
 
 
-def _formula_inputs(
-    node: Node, g: Any, g_lives_on: bool, create_graph: bool
-) -> tuple[Any, Any, Any]:
+def _formula_inputs(node: Node, g: Any, g_kept: bool, create_graph: bool) -> tuple[Any, Any, Any]:
     """What the node's backward is called with, ``(g, out, saved)``, under create_graph or for
-    an ``in_place`` formula (otherwise, the node's own arrays and ``g``).
+    an ``in_place`` formula (otherwise, ``g`` and the node's own arrays).
 
-    With ``create_graph`` the saved arrays come back as Values in the graph. Otherwise
-    the arrays themselves, and an ``in_place`` formula (relu's: ``g *= mask``) gets ``g``
-    itself only if nobody else will read it (``g_lives_on`` is false): then it writes its
-    operand's gradient into the very array, as a hand-written backward does. If ``g`` is
-    also a Value's ``.grad`` or another node's total, the formula gets a copy.
+    With ``create_graph`` the saved arrays come back as Values in the graph. Otherwise the
+    node's own arrays, and an ``in_place`` formula (relu's: ``g *= mask``) gets ``g`` itself
+    only if nobody else will read it: not the node's Value (``g_kept``), not another node
+    (:func:`_shared`). Then it writes its operand's gradient into the very array, as a
+    hand-written backward does; otherwise it gets a copy.
     """
     if create_graph:
         return g, _output_as_value(node), _saved_as_values(node)
-    return (g.copy() if g_lives_on else g), node.out, node.saved  # (called for in_place only)
+    if node.in_place and (g_kept or _shared(g, names=2)):  # (the walk's name for g, and ours)
+        g = g.copy()
+    return g, node.out, node.saved
+
+
+def _shared(g: Any, names: int = 1) -> bool:
+    """Whether anyone but the walk holds the gradient array ``g`` (by ``names`` local names).
+
+    Gradients are handed on without copies: ``+`` passes its ``g`` on unchanged, ``reshape``
+    a view of it, and ``.grad`` stores the array itself. So ``g`` may also be another node's
+    total, or a Value's ``.grad``, or the base of a view, or a view itself; then nobody may
+    change it in place. Python's reference count of the array says whether anyone else holds
+    it; a view is taken as shared, whatever its base.
+    """
+    return g.base is not None or getrefcount(g) > _ALONE + names - 1
+
+
+def _free(node: Node) -> None:
+    """Drop the node's links and arrays (its visit is over), so that they die now.
+
+    Each array it saved was counted in its node's ``holds`` (see :attr:`tensorgrad.Value.data`):
+    the walk released those of its operands edge by edge; this releases that of its own
+    result, if it kept it. A later walk through the node then refuses: its graph was freed.
+    """
+    if node.out is not None:
+        node.holds -= 1
+    node.prev = ()
+    node.saved = ()
+    node.out = None
+    node.backward = FREED
 
 
 def _check_unchanged(node: Node) -> None:
@@ -432,3 +437,12 @@ def _as_values(values: Value | Sequence[Value], name: str) -> tuple[Value, ...]:
     if not given:
         raise ValueError(f"grad: {name} is empty")
     return given
+
+
+def _calibrate() -> int:
+    array = np.empty(0)  # held by this name only, as the walk's g is by its own
+    return getrefcount(array) + 1  # ... and, in _shared, by its parameter too
+
+
+_ALONE = _calibrate()
+"""What getrefcount reports in :func:`_shared` for an array nobody else holds."""
