@@ -26,7 +26,7 @@ the inputs asked for and leaves ``.grad`` alone.
 
 With ``create_graph=True`` the walk hands Values instead of arrays to the backward
 functions and turns grad mode on, so the gradients come out as Values with a graph of
-their own (see :mod:`tensorgrad.tensor`).
+their own (see :mod:`tensorgrad.record`).
 """
 
 from __future__ import annotations
