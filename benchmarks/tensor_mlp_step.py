@@ -197,8 +197,11 @@ def tensorgrad_parts(
     return forward, zero_grad, update
 
 
-def make_tensorgrad(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
-    forward, zero_grad, update = tensorgrad_parts(params, x, y)
+def make_tensorgrad(
+    params: list[tuple[Array, Array]], x: Array, y: Array, module: Any = None
+) -> Step:
+    """The raw tensorgrad step; ``module`` is another tensorgrad (see tensor_vs_base.py)."""
+    forward, zero_grad, update = tensorgrad_parts(params, x, y, module)
 
     def step() -> float:
         loss = forward()

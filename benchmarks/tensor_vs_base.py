@@ -49,12 +49,10 @@ from _timing import (
 from tensor_mlp_step import (
     SIZES,
     STEPS_CHECKED,
-    Array,
     Size,
-    Step,
     batch,
     initial_weights,
-    tensorgrad_parts,
+    make_tensorgrad,
 )
 
 import tensorgrad
@@ -151,20 +149,6 @@ def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
 # -- measuring -------------------------------------------------------------------------------
 
 
-def make_step(module: ModuleType, params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
-    """One training step with ``module`` as tensorgrad; returns the step's loss."""
-    forward, zero_grad, update = tensorgrad_parts(params, x, y, module)
-
-    def step() -> float:
-        loss = forward()
-        zero_grad()
-        loss.backward()
-        update()
-        return float(loss.data)
-
-    return step
-
-
 def check_same_losses(base: ModuleType, size: Size, dtype: type) -> None:
     """Both versions' first losses must agree: they do the same work."""
     x, y = batch(size, dtype)
@@ -172,7 +156,7 @@ def check_same_losses(base: ModuleType, size: Size, dtype: type) -> None:
     tolerance = 1e-10 if dtype is np.float64 else 1e-4
     losses = {}
     for name, module in (("base", base), ("this", tensorgrad)):
-        step = make_step(module, params, x, y)
+        step = make_tensorgrad(params, x, y, module)
         losses[name] = [step() for _ in range(STEPS_CHECKED)]
     if not np.allclose(losses["this"], losses["base"], rtol=tolerance, atol=0.0):
         raise AssertionError(
@@ -186,8 +170,8 @@ def bench_size(base: ModuleType, size: Size, dtype: type) -> list[str]:
     x, y = batch(size, dtype)
     params = initial_weights(size, dtype)
     steps = {
-        "base": make_step(base, params, x, y),
-        "this": make_step(tensorgrad, params, x, y),
+        "base": make_tensorgrad(params, x, y, base),
+        "this": make_tensorgrad(params, x, y, tensorgrad),
     }
     repeats = size.repeats * REPEAT_FACTOR.get(size.name, 1)
     # The steps leave no cyclic garbage: no collection before each call (see _timing.py).
