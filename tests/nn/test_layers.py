@@ -126,9 +126,38 @@ def test_linear_errors() -> None:
     ):
         nn.Linear(3, -1)
     with pytest.raises(
-        ValueError, match=r"Linear: in_features must be a non-negative int, got 2\.5"
+        TypeError, match=r"Linear: in_features must be a non-negative int, got float 2\.5"
     ):
         nn.Linear(2.5, 1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"Linear: out_features .* got bool True"):
+        nn.Linear(2, True)
+
+
+def test_a_float32_layer_refuses_float64_and_int_inputs_as_pytorch() -> None:
+    layer = nn.Linear(3, 2, dtype=np.float32, generator=rng())
+    for x, dtype in ((np.ones((2, 3)), "float64"), (np.ones((2, 3), np.int64), "int64")):
+        with pytest.raises(
+            TypeError,
+            match=rf"linear: expected input and weight to have the same dtype, got {dtype} and "
+            r"float32",
+        ):
+            layer(x)
+    assert layer(np.ones((2, 3)).astype(np.float32)).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [nn.Linear(3, 2), nn.ReLU(), nn.Tanh(), nn.Sigmoid(), nn.Dropout(), nn.Flatten()],
+    ids=lambda layer: type(layer).__name__,
+)
+def test_layers_refuse_what_is_not_a_value_or_an_array(layer: nn.Module) -> None:
+    name = type(layer).__name__
+    with pytest.raises(
+        TypeError, match=rf"{name}: the input must be a Value or a numpy array, got list"
+    ):
+        layer([1.0, 2.0, 3.0])
+    with pytest.raises(TypeError, match=rf"{name}: the input must be an array of real numbers"):
+        layer(np.array(["a", "b", "c"]))
 
 
 # -- activations, Identity, Flatten -----------------------------------------------------------

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import nn
+import tensorgrad as tg
 from nn import functional as F  # noqa: N812  (PyTorch's conventional name)
 from tensorgrad import Value, gradcheck
 
@@ -223,11 +224,84 @@ def test_binary_cross_entropy_clamps_the_log_at_minus_100() -> None:
     np.testing.assert_allclose(loss.data, [100.0, 100.0, 0.0])
 
 
+@pytest.mark.parametrize(
+    "loss", [F.binary_cross_entropy, F.binary_cross_entropy_with_logits], ids=["bce", "logits"]
+)
+def test_binary_cross_entropy_second_derivatives(loss: Callable[..., Value]) -> None:
+    # One node each, whose backward is written with Value operations: it differentiates again.
+    x = (
+        Value(PROBS)
+        if loss is F.binary_cross_entropy
+        else Value(rng(4).standard_normal(PROBS.shape))
+    )
+    y = Value(BINARY * 0.8 + 0.1)
+
+    def first(a: Value, b: Value) -> Value:
+        ga, gb = tg.grad(loss(a, b, "sum"), (a, b), create_graph=True)
+        return (ga * ga).sum() + (ga * gb).sum()
+
+    assert gradcheck(first, x, y)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_binary_cross_entropy_at_certain_predictions_is_finite(dtype: type) -> None:
+    # float32 used to give NaN here: the clamped logs' derivative 1/e^-100 overflowed
+    p = Value([1.0, 0.0, 1.0, 0.0], dtype=dtype)
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    loss = F.binary_cross_entropy(p, y, "none")
+    np.testing.assert_array_equal(loss.data, [100.0, 100.0, 0.0, 0.0])
+    loss.sum().backward()
+    assert p.grad.dtype == dtype
+    np.testing.assert_allclose(p.grad, [1e12, -1e12, 0.0, 0.0])  # PyTorch's (p - y) / 1e-12
+    x = Value([17.0, -17.0, 100.0, -100.0, 1e4], dtype=dtype)
+    t = np.array([0.0, 1.0, 0.0, 1.0, 0.0])
+    through_sigmoid = F.binary_cross_entropy(x.sigmoid(), t, "sum")
+    through_sigmoid.backward()
+    assert np.isfinite(x.grad).all()
+    logits = Value(x.data)
+    with_logits = F.binary_cross_entropy_with_logits(logits, t, "none")
+    np.testing.assert_allclose(with_logits.data, [17.0, 17.0, 100.0, 100.0, 1e4], rtol=1e-6)
+    with_logits.sum().backward()
+    np.testing.assert_allclose(logits.grad, [1.0, -1.0, 1.0, -1.0, 1.0], rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [F.mse_loss, F.l1_loss, F.binary_cross_entropy, F.binary_cross_entropy_with_logits],
+    ids=lambda f: f.__name__,
+)
+def test_a_float32_loss_stays_float32_with_float64_or_int_targets(
+    loss: Callable[..., Value],
+) -> None:
+    p = Value(PROBS, dtype=np.float32)
+    for target in (BINARY, BINARY.astype(np.int64), BINARY.tolist()):
+        out = loss(p, target)
+        assert out.dtype == np.float32
+        out.backward()
+        assert p.grad.dtype == np.float32
+    with pytest.raises(
+        TypeError,
+        match=rf"{loss.__name__}: expected input and target to have the same dtype, "
+        r"got float32 and float64",
+    ):
+        loss(p, Value(BINARY))
+    with pytest.raises(TypeError, match=rf"{loss.__name__}: the target must be numbers, got str"):
+        loss(p, "ones")
+    with pytest.raises(
+        TypeError, match=rf"{loss.__name__}: the input must be a Value or a numpy array, got list"
+    ):
+        loss(PROBS.tolist(), BINARY)
+
+
 def test_binary_cross_entropy_errors() -> None:
     with pytest.raises(
-        ValueError, match=r"input must be probabilities in \[0, 1\], got values from -0\.5 to 2\.0"
+        ValueError,
+        match=r"binary_cross_entropy: all elements of input should be probabilities in \[0, 1\], "
+        r"got -0\.5",
     ):
         F.binary_cross_entropy(Value([-0.5, 2.0]), np.array([1.0, 0.0]))
+    with pytest.raises(ValueError, match=r"should be probabilities in \[0, 1\], got nan"):
+        F.binary_cross_entropy(Value([0.5, np.nan]), np.array([1.0, 0.0]))
     for fn in (F.binary_cross_entropy, F.binary_cross_entropy_with_logits, F.mse_loss, F.l1_loss):
         with pytest.raises(
             ValueError, match=rf"{fn.__name__}: input shape \(4, 1\) and target shape \(4,\) differ"

@@ -181,6 +181,14 @@ def test_relu_gradient_at_zero_is_zero() -> None:
     assert x.grad == 0.0
 
 
+def test_relu_of_nan_is_nan_as_in_tensorgrad() -> None:
+    x = Value(math.nan)
+    y = x.relu()
+    assert math.isnan(y.data)
+    y.backward()
+    assert x.grad == 1.0  # the gradient passes through, as PyTorch's and tensorgrad's
+
+
 def test_power_derivative_limits() -> None:
     x = Value(0.0)
     (x**0.5).backward()

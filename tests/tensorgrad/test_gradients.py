@@ -584,19 +584,32 @@ def test_float32_in_float32_out(name: str) -> None:
         assert out.grad.dtype == np.float32
 
 
-def test_linear_mixed_dtypes_promote_and_gradients_keep_their_dtype() -> None:
+def test_linear_and_matmul_refuse_mixed_dtypes() -> None:
+    # As PyTorch: a float32 model given float64 (or int) data must not compute in float64.
     w32 = Value(np.ones((2, 3), np.float32))
-    b64 = Value(np.ones(2))
-    y = tg.linear(np.ones((4, 3), np.float32), w32, b64)  # float32 product, float64 bias
-    assert y.dtype == np.float64
-    y.sum().backward()
-    assert w32.grad.dtype == np.float32
-    assert b64.grad.dtype == np.float64
-    x32 = Value(np.ones((4, 3), np.float32))
-    w64 = Value(np.ones((2, 3)))
-    tg.linear(x32, w64).sum().backward()
-    assert x32.grad.dtype == np.float32
-    assert w64.grad.dtype == np.float64
+    with pytest.raises(
+        TypeError,
+        match=r"linear: expected bias and weight to have the same dtype, got float64 and float32",
+    ):
+        tg.linear(np.ones((4, 3), np.float32), w32, Value(np.ones(2)))
+    with pytest.raises(
+        TypeError,
+        match=r"linear: expected input and weight to have the same dtype, got float64 and "
+        r"float32 \(shapes \(4, 3\) and \(2, 3\)\); convert one, e.g. input.astype",
+    ):
+        tg.linear(np.ones((4, 3)), w32)
+    with pytest.raises(TypeError, match=r"linear: .* got int64 and float32"):
+        tg.linear(np.ones((4, 3), np.int64), w32)
+    with pytest.raises(TypeError, match="matmul: expected a and b to have the same dtype"):
+        Value(np.ones((4, 2))) @ w32
+    with pytest.raises(TypeError, match=r"matmul: .* got float32 and int64"):
+        w32.T @ np.ones((2, 2), np.int64)
+
+
+def test_numpy_scalars_do_not_upcast_float32() -> None:
+    x = Value(np.ones(2, np.float32))
+    for y in (x * np.float64(2.0), np.sqrt(2.0) + x, x / np.int64(3), x ** np.float64(2)):
+        assert y.dtype == np.float32
 
 
 def test_float32_second_order_stays_float32() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -56,7 +57,6 @@ def test_tensor_is_value() -> None:
         (np.array([True, False]), np.float64),
         (np.ones(2, dtype=np.float32), np.float32),
         (np.float32(1.5), np.float32),
-        (np.ones(2, dtype=np.float16), np.float16),
     ],
 )
 def test_dtype_rules(data: object, dtype: type) -> None:
@@ -64,6 +64,19 @@ def test_dtype_rules(data: object, dtype: type) -> None:
     assert v.dtype == dtype
     assert v.grad.dtype == dtype
     assert isinstance(v.data, np.ndarray)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.longdouble])
+def test_float16_and_longdouble_are_refused(dtype: type) -> None:
+    name = np.dtype(dtype).name
+    with pytest.raises(TypeError, match=rf"Value\(\): .*{name} is not supported"):
+        Value(np.ones(2, dtype=dtype))
+    with pytest.raises(TypeError, match=rf"float32 or float64 numbers; {name} is not supported"):
+        Value([1.0], dtype=dtype)
+    with pytest.raises(TypeError, match=rf"{name} is not supported"):
+        Value([1.0]).astype(dtype)
+    with pytest.raises(TypeError, match="dtype must be float32 or float64, got 'floaty'"):
+        Value([1.0], dtype="floaty")
 
 
 def test_explicit_dtype() -> None:
@@ -397,8 +410,23 @@ def test_shape_errors() -> None:
         tg.stack([x, Value(np.zeros(3))])
     with pytest.raises(ValueError, match="concatenate: expects a non-empty list"):
         tg.concatenate([])
-    with pytest.raises(TypeError, match="stack: expects Values or arrays of at least 1 axis"):
+    with pytest.raises(ValueError, match=r"stack: all shapes must be equal, got \(2, 3\), \(\)"):
         tg.stack([x, 1.0])
+    with pytest.raises(TypeError, match="stack: expects Values or numpy arrays, got str"):
+        tg.stack([x, "a"])
+    with pytest.raises(TypeError, match="stack: expects a list of Values, got Value"):
+        tg.stack(x)
+    with pytest.raises(ValueError, match="concatenate: 0-d Values have no axis to join along"):
+        tg.concatenate([Value(1.0), Value(2.0)])
+
+
+def test_stack_of_0d_values_is_a_vector() -> None:
+    a, b = Value(1.0), Value(2.0)
+    s = tg.stack([a, b, 3.0])
+    assert s.shape == (3,)
+    (s * np.array([1.0, 2.0, 3.0])).sum().backward()
+    assert a.grad == 1.0
+    assert b.grad == 2.0
 
 
 @pytest.mark.parametrize(
@@ -506,3 +534,63 @@ def test_assigning_data_converts_as_the_constructor_does() -> None:
         w.data = "abc"  # type: ignore[assignment]
     with pytest.raises(TypeError, match=r"Value.data = needs numbers.*complex128"):
         w.data = np.array([1j, 2j])
+
+
+# -- axis and flag arguments, read as PyTorch reads them ------------------------------------
+
+
+def test_axis_0_and_minus_1_of_a_0d_value_as_in_pytorch() -> None:
+    x = Value(1.5)
+    for axis in (0, -1):
+        assert x.sum(axis=axis).item() == 1.5
+        assert x.mean(axis=axis, keepdims=True).shape == ()
+        assert x.max(axis=axis).item() == 1.5
+        assert tg.softmax(x, axis).item() == 1.0
+        assert tg.log_softmax(x, axis).item() == 0.0
+        assert tg.logsumexp(x, axis).item() == 1.5
+        assert x.argmax(axis=axis) == 0
+        assert x.squeeze(axis).shape == ()
+        assert x.swapaxes(axis, 0).shape == ()
+    tg.log_softmax(x).backward()
+    assert x.grad == 0.0
+    with pytest.raises(np.exceptions.AxisError, match="sum: axis 1 is out of range for 0 axes"):
+        x.sum(axis=1)
+
+
+@pytest.mark.parametrize("op", [tg.softmax, tg.log_softmax, lambda x, axis: x.argmax(axis)])
+def test_one_axis_ops_refuse_a_tuple_of_axes(op: Any) -> None:
+    with pytest.raises(TypeError, match=r"axis must be one int, got tuple \(0, 1\)"):
+        op(Value(np.ones((2, 3))), axis=(0, 1))
+
+
+def test_axes_and_keepdims_must_be_ints_and_bools() -> None:
+    x = Value(np.ones((2, 3)))
+    for reduce in (x.sum, x.mean, x.max, x.min):
+        with pytest.raises(TypeError, match="keepdims must be True or False, got str 'yes'"):
+            reduce(keepdims="yes")  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="an axis must be an int, got bool"):
+            reduce(axis=True)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="logsumexp: keepdims must be True or False, got int 1"):
+        tg.logsumexp(x, keepdims=1)  # type: ignore[arg-type]
+    assert x.sum(keepdims=np.True_).shape == (1, 1)
+
+
+def test_the_softmax_family_takes_arrays_as_constants_and_refuses_the_rest() -> None:
+    for fn in (tg.softmax, tg.log_softmax, tg.logsumexp):
+        out = fn(np.zeros(4))
+        assert not out.requires_grad
+        assert out.dtype == np.float64
+        with pytest.raises(
+            TypeError, match=rf"{fn.__name__}: expected Values, numpy arrays or numbers, got list"
+        ):
+            fn([1.0, 2.0])  # type: ignore[arg-type]
+    np.testing.assert_allclose(tg.softmax(np.zeros(4)).data, 0.25)
+
+
+def test_clip_bounds_must_be_numbers_or_arrays_and_keep_the_dtype() -> None:
+    x = Value(np.array([-2.0, 0.5, 3.0], np.float32))
+    assert x.clip(np.zeros(3), np.float64(1.0)).dtype == np.float32
+    with pytest.raises(TypeError, match="clip: lo must be a number or a numpy array, got str 'a'"):
+        x.clip("a", 1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="clip: hi must be a number or a numpy array, got a Value"):
+        x.clip(0.0, Value(1.0))  # type: ignore[arg-type]

@@ -30,7 +30,7 @@ class ReLU(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """Apply the function."""
-        return as_value(x).relu()
+        return as_value(x, "ReLU").relu()
 
 
 class Tanh(Module):
@@ -46,7 +46,7 @@ class Tanh(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """Apply the function."""
-        return as_value(x).tanh()
+        return as_value(x, "Tanh").tanh()
 
 
 class Sigmoid(Module):
@@ -62,4 +62,4 @@ class Sigmoid(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """Apply the function."""
-        return as_value(x).sigmoid()
+        return as_value(x, "Sigmoid").sigmoid()

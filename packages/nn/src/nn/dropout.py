@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from nn.functional import check_input
 from nn.module import Module
 from nn.random import resolve_generator
 from tensorgrad import Value
@@ -56,6 +57,7 @@ class Dropout(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value | npt.NDArray[Any]:
         """``x`` with a random mask applied in training mode; ``x`` itself in eval mode."""
+        x = check_input(x, "Dropout")
         if not self.training or self.p == 0.0:
             return x
         if self.p == 1.0:

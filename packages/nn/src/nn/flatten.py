@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from nn.functional import check_input
 from nn.module import Module
 from tensorgrad import Value
 
@@ -43,6 +44,7 @@ class Flatten(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value | npt.NDArray[Any]:
         """The input, reshaped (a Value stays a Value, an array an array)."""
+        x = check_input(x, "Flatten")
         shape = np.shape(x)
         ndim = max(len(shape), 1)  # a 0-d input flattens to one axis, as in PyTorch
         start, end = self.start_dim, self.end_dim

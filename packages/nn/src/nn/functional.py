@@ -10,7 +10,7 @@ can: ``log_softmax`` and ``log(1 + e^x)`` computed from logits stay finite where
 ``log(softmax(x))`` and ``log(sigmoid(x))`` would overflow or give ``log(0)``.
 
 Internal (public so that other nn modules and the tests can use them, but not part of the
-API): ``as_value``, ``check_reduction`` and ``row_indices``.
+API): ``as_value``, ``check_input``, ``check_reduction`` and ``row_indices``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ import numpy.typing as npt
 
 import tensorgrad
 from tensorgrad import Value
+from tensorgrad.record import operand_data, plain, record
 
-# The user-facing API; as_value, check_reduction and row_indices are internal helpers.
+# The user-facing API; as_value, check_input, check_reduction and row_indices are internal.
 __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
@@ -38,7 +39,6 @@ __all__ = [
 Array = npt.NDArray[Any]
 Input = Value | Array
 _REDUCTIONS = ("mean", "sum", "none")
-_LOG_FLOOR = float(np.exp(-100.0))  # PyTorch clamps log(p) at -100 in binary_cross_entropy
 
 
 def mse_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
@@ -59,8 +59,8 @@ def mse_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
     2.0
     """
     check_reduction(reduction)
-    _check_same_shape("mse_loss", input, target)
-    diff = input - target
+    x, y = _pair("mse_loss", input, target)
+    diff = x - y
     return _reduce(diff * diff, reduction)
 
 
@@ -81,8 +81,8 @@ def l1_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
     2.0
     """
     check_reduction(reduction)
-    _check_same_shape("l1_loss", input, target)
-    return _reduce(as_value(input - target).abs(), reduction)
+    x, y = _pair("l1_loss", input, target)
+    return _reduce((x - y).abs(), reduction)
 
 
 def cross_entropy(
@@ -140,7 +140,7 @@ def cross_entropy(
         raise ValueError(
             f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing!r}"
         )
-    log_probs = tensorgrad.log_softmax(as_value(input), axis=-1)
+    log_probs = tensorgrad.log_softmax(_scores("cross_entropy", input), axis=-1)
     if label_smoothing == 0.0:
         return _nll("cross_entropy", log_probs, target, reduction)
     nll = _nll("cross_entropy", log_probs, target, "none")
@@ -169,7 +169,7 @@ def nll_loss(input: Input, target: npt.ArrayLike, reduction: str = "mean") -> Va
     0.3993
     """
     check_reduction(reduction)
-    return _nll("nll_loss", as_value(input), target, reduction)
+    return _nll("nll_loss", _scores("nll_loss", input), target, reduction)
 
 
 def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str = "mean") -> Value:
@@ -177,12 +177,17 @@ def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str
 
     The loss per element is ``-[y log σ(x) + (1 - y) log(1 - σ(x))]``, which simplifies
     to ``log(1 + eˣ) - x·y``, computed stably as ``max(x, 0) + log(1 + e^-|x|) - x·y``:
-    no exponential of a large number is ever taken. Its gradient is ``σ(x) - y``.
+    no exponential of a large number is ever taken. One node, whose gradient is
+    ``σ(x) - y`` (and ``-x`` for a target that requires grad), finite for every finite
+    ``x``, in float32 too.
 
     Raises
     ------
     ValueError
         If the shapes differ, or for an unknown reduction.
+    TypeError
+        If the input or the target is not numbers, or the target is a Value of another
+        dtype than the input.
 
     Examples
     --------
@@ -194,26 +199,37 @@ def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str
     array([6.93147181e-01, 0.00000000e+00, 1.00000000e+03])
     """
     check_reduction(reduction)
-    _check_same_shape("binary_cross_entropy_with_logits", input, target)
-    x = as_value(input)
-    # maximum(x, 0), not relu: at x == 0 maximum splits the gradient (1/2), which makes
-    # the total gradient there exactly σ(0) - y, where relu's 0 would give -y.
-    softplus = tensorgrad.maximum(x, 0.0) + ((-x.abs()).exp() + 1.0).log()
-    return _reduce(softplus - x * target, reduction)
+    x, y = _pair("binary_cross_entropy_with_logits", input, target)
+    x_data, y_data = operand_data(x), plain(y)
+    loss = np.maximum(x_data, 0) - x_data * y_data + np.log1p(np.exp(-np.abs(x_data)))
+    saved = (x_data, y_data)
+    return _reduce(record(loss, "bce_with_logits", _bce_logits_backward, (x, y), saved), reduction)
+
+
+def _bce_logits_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d[log(1 + eˣ) - x·y] = (σ(x) - y) dx - x dy"""
+    x, y = saved
+    if i == 1:
+        return -g * x
+    return g * (_sigmoid(x) - y)
 
 
 def binary_cross_entropy(input: Input, target: Input, reduction: str = "mean") -> Value:
     """Binary cross-entropy of probabilities ``p`` against targets ``y`` in ``[0, 1]``.
 
     The loss per element is ``-[y log p + (1 - y) log(1 - p)]``, each log clamped at
-    -100 as in PyTorch, so that ``p = 0`` or ``1`` gives a large finite loss. Prefer
-    :func:`binary_cross_entropy_with_logits` on the logits: it is stable everywhere.
+    -100 as in PyTorch, so that ``p = 0`` or ``1`` gives a large finite loss. The gradient
+    is PyTorch's too, ``(p - y) / max(p (1 - p), 1e-12)``: finite at ``p = 0`` and ``1``
+    (where the derivative of the clamped logs would be 1/0), in float32 as in float64.
+    Prefer :func:`binary_cross_entropy_with_logits` on the logits: it is exact everywhere.
 
     Raises
     ------
     ValueError
-        If a probability is outside ``[0, 1]``, the shapes differ, or the reduction is
-        unknown.
+        If a probability is outside ``[0, 1]`` or NaN, the shapes differ, or the reduction
+        is unknown.
+    TypeError
+        As :func:`binary_cross_entropy_with_logits`.
 
     Examples
     --------
@@ -223,19 +239,53 @@ def binary_cross_entropy(input: Input, target: Input, reduction: str = "mean") -
     >>> p = Value([0.5, 0.9])
     >>> round(binary_cross_entropy(p, np.array([1.0, 1.0])).item(), 4)
     0.3993
+    >>> p = Value([1.0, 0.0], dtype=np.float32)  # certain, and wrong: the logs are clamped
+    >>> loss = binary_cross_entropy(p, np.array([0.0, 1.0]))
+    >>> loss.backward()
+    >>> loss.item(), p.grad
+    (100.0, array([ 5.e+11, -5.e+11], dtype=float32))
     """
     check_reduction(reduction)
-    _check_same_shape("binary_cross_entropy", input, target)
-    p = as_value(input)
-    if ((p.data < 0) | (p.data > 1)).any():
+    p, y = _pair("binary_cross_entropy", input, target)
+    p_data, y_data = operand_data(p), plain(y)
+    if not ((p_data >= 0) & (p_data <= 1)).all():  # (NaN fails both comparisons)
+        bad = p_data[~((p_data >= 0) & (p_data <= 1))][0]
         raise ValueError(
-            f"binary_cross_entropy: input must be probabilities in [0, 1], got values from "
-            f"{p.data.min()} to {p.data.max()}; for logits use binary_cross_entropy_with_logits"
+            f"binary_cross_entropy: all elements of input should be probabilities in [0, 1], "
+            f"got {bad}; for logits use binary_cross_entropy_with_logits"
         )
-    # Clipping before the log keeps log(0) (a numpy warning and -inf) away; e^-100 gives -100.
-    log_p = p.clip(_LOG_FLOOR).log()
-    log_not_p = (1.0 - p).clip(_LOG_FLOOR).log()
-    return _reduce(-(log_p * target + log_not_p * (1.0 - target)), reduction)
+    log_p, log_not_p = _clamped_log(p_data), _clamped_log(1 - p_data)
+    loss = -(y_data * log_p + (1 - y_data) * log_not_p)
+    saved = (p_data, y_data)
+    return _reduce(record(loss, "bce", _bce_backward, (p, y), saved), reduction)
+
+
+def _bce_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d -[y log p + (1 - y) log(1 - p)] = (p - y) / (p (1 - p)) dp + (log(1 - p) - log p) dy
+
+    Ties: at p = 0 or 1 the denominator is 1e-12, as in PyTorch (not 0).
+    """
+    p, y = saved
+    if i == 1:
+        return g * (_clamped_log(1 - p) - _clamped_log(p))
+    return g * (p - y) / (p * (1 - p)).clip(_BCE_EPSILON)
+
+
+_BCE_EPSILON = 1e-12  # PyTorch's floor for p (1 - p) in binary_cross_entropy's gradient
+
+
+def _clamped_log(p: Any) -> Any:
+    """``max(log p, -100)``, as PyTorch's binary cross-entropy takes it (array or Value)."""
+    with np.errstate(divide="ignore"):  # log(0) is -inf, then -100
+        return (p.log() if isinstance(p, Value) else np.log(p)).clip(-100.0)
+
+
+def _sigmoid(x: Any) -> Any:
+    """σ(x) of an array or a Value (for the formulas)."""
+    if isinstance(x, Value):
+        return x.sigmoid()
+    with np.errstate(over="ignore"):  # e**-x is inf for x < -709: σ is then 0, as it should be
+        return 1 / (1 + np.exp(-x))
 
 
 # -- helpers ----------------------------------------------------------------------------------
@@ -370,15 +420,47 @@ def check_reduction(reduction: str) -> None:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
-def _check_same_shape(caller: str, input: Input, target: Input) -> None:
-    if np.shape(input) != np.shape(target):
+def _scores(caller: str, input: Input) -> Value:
+    """The predictions of a loss, as a Value of floats."""
+    return as_value(input, caller)
+
+
+def _pair(caller: str, input: Input, target: Input) -> tuple[Value, Value | Array]:
+    """The input as a Value and the target in the input's dtype, of the same shape.
+
+    A target that is data (an array, a number, a list) is converted to the input's dtype:
+    the loss of a float32 model stays float32 when its targets come as float64 or ints
+    (as most datasets give them). A target Value, which may require grad, must have the
+    input's dtype already: converting it would be a silent copy in the graph.
+    """
+    x = _scores(caller, input)
+    if isinstance(target, Value):
+        if target.dtype != x.dtype:
+            raise TypeError(
+                f"{caller}: expected input and target to have the same dtype, got "
+                f"{x.dtype} and {target.dtype}; convert one with .astype()"
+            )
+        y: Value | Array = target
+    else:
+        try:
+            y = np.asarray(target)
+        except (TypeError, ValueError):
+            y = np.asarray(None)  # (ragged lists and the like: refused below)
+        if y.dtype.kind not in "biuf":
+            raise TypeError(
+                f"{caller}: the target must be numbers, got {type(target).__name__} "
+                f"(numpy dtype {y.dtype})"
+            )
+        y = y.astype(x.dtype, copy=False)
+    if x.shape != y.shape:
         raise ValueError(
-            f"{caller}: input shape {np.shape(input)} and target shape {np.shape(target)} "
+            f"{caller}: input shape {x.shape} and target shape {y.shape} "
             f"differ; reshape one to the other (e.g. target.reshape(input.shape))"
         )
+    return x, y
 
 
-def as_value(x: Input) -> Value:
+def as_value(x: Input, op: str) -> Value:
     """``x`` as a Value; a numpy array becomes a constant one.
 
     Internal: how the losses and the activation layers (:mod:`nn.activation`) accept
@@ -389,10 +471,17 @@ def as_value(x: Input) -> Value:
     x : Value or ndarray
         A Value, returned as it is, or an array, wrapped with ``requires_grad=False`` (no
         gradient is computed for data).
+    op : str
+        Who asks, for the error message.
 
     Returns
     -------
     Value
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is neither (see :func:`check_input`).
 
     Examples
     --------
@@ -400,9 +489,47 @@ def as_value(x: Input) -> Value:
     >>> from nn.functional import as_value
     >>> from tensorgrad import Value
     >>> x = Value([1.0, 2.0])
-    >>> as_value(x) is x
+    >>> as_value(x, "ReLU") is x
     True
-    >>> as_value(np.array([1.0, 2.0])).requires_grad
+    >>> as_value(np.array([1.0, 2.0]), "ReLU").requires_grad
     False
     """
-    return x if isinstance(x, Value) else Value(x, requires_grad=False)
+    if isinstance(x, Value):
+        return x
+    return Value(check_input(x, op), requires_grad=False)
+
+
+def check_input(x: Any, op: str) -> Any:
+    """``x`` itself if it is a Value or a numpy array of real numbers; else a TypeError.
+
+    Internal: every layer and loss checks its input with it (directly or through
+    :func:`as_value`), so that a list or a string gets a message that names the layer, as
+    PyTorch's "argument 'input' must be Tensor, not list" does.
+
+    Parameters
+    ----------
+    x : object
+        The input given.
+    op : str
+        The layer or function, for the message.
+
+    Returns
+    -------
+    Value or ndarray
+        ``x``, unchanged.
+
+    Examples
+    --------
+    >>> from nn.functional import check_input
+    >>> check_input([1.0, 2.0], "Linear")
+    Traceback (most recent call last):
+    ...
+    TypeError: Linear: the input must be a Value or a numpy array, got list
+    """
+    if isinstance(x, Value):
+        return x
+    if not isinstance(x, np.ndarray):
+        raise TypeError(f"{op}: the input must be a Value or a numpy array, got {type(x).__name__}")
+    if x.dtype.kind not in "biuf":
+        raise TypeError(f"{op}: the input must be an array of real numbers, got dtype {x.dtype}")
+    return x

@@ -10,6 +10,7 @@ import numpy.typing as npt
 
 import tensorgrad
 from nn import init
+from nn.functional import check_input
 from nn.module import Module
 from nn.parameter import Parameter
 from tensorgrad import Value
@@ -69,7 +70,11 @@ class Linear(Module):
     ) -> None:
         super().__init__()
         for name, size in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(size, (int, np.integer)) or size < 0:
+            if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
+                raise TypeError(
+                    f"Linear: {name} must be a non-negative int, got {type(size).__name__} {size!r}"
+                )
+            if size < 0:
                 raise ValueError(f"Linear: {name} must be a non-negative int, got {size!r}")
         self.in_features = int(in_features)
         self.out_features = int(out_features)
@@ -83,6 +88,7 @@ class Linear(Module):
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """``x @ W.T + b`` for ``x`` of shape ``(..., in_features)``."""
+        x = check_input(x, "Linear")
         if x.ndim == 0 or x.shape[-1] != self.in_features:
             # tensorgrad.linear's message would be about shapes; this one names the layer.
             raise ValueError(

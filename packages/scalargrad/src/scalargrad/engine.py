@@ -258,18 +258,23 @@ class Value:
     def relu(self) -> Value:
         """Rectified linear unit, ``max(0, x)``; its gradient at 0 is taken as 0.
 
+        As in PyTorch (and tensorgrad), NaN gives NaN, and passes its gradient through.
+
         Examples
         --------
         >>> from scalargrad import Value
         >>> Value(-2.0).relu(), Value(3.0).relu()
         (Value(data=0.0, grad=0.0), Value(data=3.0, grad=0.0))
+        >>> Value(float("nan")).relu()
+        Value(data=nan, grad=0.0)
         """
-        data = self.data if self.data > 0.0 else 0.0
+        # `<= 0`, not `> 0`: every comparison with NaN is false, and NaN must stay NaN.
+        data = 0.0 if self.data <= 0.0 else self.data
         return _result(data, (self,), "relu", Value._relu_backward)
 
     @staticmethod
     def _relu_backward(out: Value) -> None:
-        if out.data > 0.0:
+        if not out.data <= 0.0:  # (NaN included: its gradient passes, as in PyTorch)
             out._prev[0].grad += out.grad
 
     def exp(self) -> Value:

@@ -31,6 +31,7 @@ their own (see :mod:`tensorgrad.record`).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from sys import getrefcount
 from typing import Any
@@ -386,11 +387,16 @@ def _seed(output: Value, given: Any, create_graph: bool, caller: str) -> Any:
         seed = np.ones(output.shape, output.dtype)
     else:
         try:
-            seed = np.array(plain(given), dtype=output.dtype)  # a copy the walk may own
+            raw = np.asarray(plain(given))
         except (TypeError, ValueError):
+            raw = np.asarray(None)  # (an object array: refused below)
+        if raw.dtype.kind not in "biuf":
+            # Complex among them: numpy would drop the imaginary part with only a warning.
             raise TypeError(
-                f"{caller}: the gradient must be an array of numbers, got {type(given).__name__}"
-            ) from None
+                f"{caller}: the gradient must be an array of real numbers, got "
+                f"{type(given).__name__} (numpy dtype {raw.dtype})"
+            )
+        seed = raw.astype(output.dtype)  # a copy the walk may own
         if seed.shape != output.shape:
             raise ValueError(
                 f"{caller}: the gradient has shape {seed.shape} but the output has shape "
@@ -409,16 +415,25 @@ def _store(node: Value, total: Any, shared: bool) -> None:
     it is marked shared: ``Value.grad`` copies it on first read, and the next backward
     adds to it out of place, so that ``x.grad *= 2`` changes x's gradient only.
     Otherwise the node owns it, and later passes add to it in place.
+
+    Under a lock: two threads' backward passes may add into one parameter's ``.grad``
+    (numpy's ``+=`` lets go of the interpreter lock while it adds, so without this lock
+    one thread's sum could overwrite the other's), as PyTorch's accumulation is safe.
     """
-    current = node._grad
-    if current is None:
-        node._grad = total
-        node._grad_shared = shared
-    elif node._grad_shared:
-        node._grad = current + total
-        node._grad_shared = False
-    else:
-        current += total
+    with _accumulating:
+        current = node._grad
+        if current is None:
+            node._grad = total
+            node._grad_shared = shared
+        elif node._grad_shared:
+            node._grad = current + total
+            node._grad_shared = False
+        else:
+            current += total
+
+
+_accumulating = threading.Lock()
+"""Held while a gradient is added into a ``.grad``: see :func:`_store`."""
 
 
 def _check_requires_grad(value: Value, caller: str, what: str) -> None:

@@ -15,11 +15,14 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["kept_shape", "normalize_axes", "reduced_count", "shape_arg"]
+__all__ = ["flag", "kept_shape", "normalize_axes", "reduced_count", "shape_arg", "single_axis"]
 
 
 def normalize_axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...]:
     """``axis`` as a tuple of non-negative ints, checked against ``ndim`` axes.
+
+    As in PyTorch, a 0-d Value accepts axis 0 and -1 as if it had one axis of size 1:
+    they name no axis of it, so the tuple is empty.
 
     Raises
     ------
@@ -35,18 +38,17 @@ def normalize_axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tupl
     >>> from tensorgrad.axes import normalize_axes
     >>> normalize_axes(-1, 3, "sum"), normalize_axes(None, 2, "sum")
     ((2,), (0, 1))
-    >>> normalize_axes((0, -1), 3, "sum")
-    (0, 2)
+    >>> normalize_axes((0, -1), 3, "sum"), normalize_axes(0, 0, "sum")
+    ((0, 2), ())
     """
     if axis is None:
         return tuple(range(ndim))
     given = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     axes = []
     for a in given:
-        try:
-            k = operator.index(a)
-        except TypeError:
-            raise TypeError(f"{op}: an axis must be an int, got {type(a).__name__}") from None
+        k = _axis_int(a, op)
+        if ndim == 0 and k in (0, -1):
+            continue
         if not -ndim <= k < ndim:
             raise np.exceptions.AxisError(
                 f"{op}: axis {k} is out of range for {ndim} axes (valid: {-ndim} to {ndim - 1})"
@@ -55,6 +57,64 @@ def normalize_axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tupl
     if len(set(axes)) != len(axes):
         raise ValueError(f"{op}: repeated axis in {given}")
     return tuple(axes)
+
+
+def single_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
+    """``axis``, one int, as :func:`normalize_axes` gives it: a tuple of that one axis.
+
+    For an op that works along one axis (softmax, argmax, stack...). The tuple is empty
+    for a 0-d Value given 0 or -1 (as in PyTorch), and numpy's reductions over no axes
+    leave the array as it is, so the op needs no case of its own for it.
+
+    Raises
+    ------
+    TypeError
+        If ``axis`` is not one int (a tuple, say).
+    numpy.exceptions.AxisError
+        If it is out of range.
+
+    Examples
+    --------
+    >>> from tensorgrad.axes import single_axis
+    >>> single_axis(-1, 3, "softmax"), single_axis(0, 0, "softmax")
+    ((2,), ())
+    >>> single_axis((0, 1), 2, "softmax")
+    Traceback (most recent call last):
+    ...
+    TypeError: softmax: axis must be one int, got tuple (0, 1)
+    """
+    if isinstance(axis, (tuple, list)):
+        raise TypeError(f"{op}: axis must be one int, got {type(axis).__name__} {axis!r}")
+    return normalize_axes(axis, ndim, op)
+
+
+def flag(value: object, name: str, op: str) -> bool:
+    """``value`` as a bool, if it is one (Python's or numpy's); else a TypeError naming it.
+
+    Examples
+    --------
+    >>> from tensorgrad.axes import flag
+    >>> flag(True, "keepdims", "sum")
+    True
+    >>> flag("yes", "keepdims", "sum")
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: keepdims must be True or False, got str 'yes'
+    """
+    if type(value) is bool:
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    raise TypeError(f"{op}: {name} must be True or False, got {type(value).__name__} {value!r}")
+
+
+def _axis_int(a: Any, op: str) -> int:
+    if isinstance(a, (bool, np.bool_)):  # operator.index takes True as 1
+        raise TypeError(f"{op}: an axis must be an int, got bool {a!r}")
+    try:
+        return operator.index(a)
+    except TypeError:
+        raise TypeError(f"{op}: an axis must be an int, got {type(a).__name__}") from None
 
 
 def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:

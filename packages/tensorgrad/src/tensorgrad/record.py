@@ -30,6 +30,7 @@ backward will read.
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Union
 
 import numpy as np
@@ -164,8 +165,8 @@ def record(
         for x in operands:
             if isinstance(x, Value):
                 node = x._node
-                if node is None:  # a leaf, used for the first time (as node_of does)
-                    node = x._node = Node(x)
+                if node is None:  # a leaf, used for the first time
+                    node = node_of(x)
                 if type(saved[i]) is _ndarray:
                     node.holds += 1  # the new node will hold x's array: see Value.data
                 if x.requires_grad:
@@ -204,8 +205,16 @@ def node_of(value: Value) -> Node:
     """
     node = value._node
     if node is None:
-        node = value._node = Node(value)
+        # Under a lock: two threads using a parameter for the first time at once must not
+        # give it two leaf nodes (the graph of one would hold arrays the other cannot see).
+        with _making_leaf:
+            node = value._node
+            if node is None:
+                node = value._node = Node(value)
     return node
+
+
+_making_leaf = threading.Lock()
 
 
 def new_value(data: Array, requires_grad: bool = False) -> Value:
@@ -267,12 +276,14 @@ def operand_data(x: object) -> Any:
     """
     if isinstance(x, Value):
         return x._data
+    # A numpy scalar (np.float64(2), what np.sqrt(2) returns) counts as the Python number it
+    # holds, as in PyTorch: numpy's rules would let it turn a float32 computation into float64.
     if isinstance(x, (int, float)):
-        return x
+        return float(x) if type(x) is np.float64 else x  # (np.float64 is a float subclass)
     if isinstance(x, (np.ndarray, np.generic)):
-        if x.dtype.kind not in "biuf":
+        if x.dtype.kind not in "biuf" or x.dtype.itemsize > 8:
             raise TypeError(f"a Value cannot be combined with a numpy array of dtype {x.dtype}")
-        return x
+        return x.item() if isinstance(x, np.generic) else x
     return NotImplemented
 
 

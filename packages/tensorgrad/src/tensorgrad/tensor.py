@@ -646,12 +646,16 @@ Tensor = Value
 
 
 def float_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
-    """``dtype`` as a numpy dtype, which must be a floating-point one (what a Value holds).
+    """``dtype`` as a numpy dtype, which must be float32 or float64 (what a Value holds).
+
+    float16 is refused rather than half-supported: numpy computes it slowly, in float32
+    inside each op, and its range ends at 65504, so a loss or a softmax overflows where
+    float32 is fine. numpy's longdouble has no counterpart in PyTorch.
 
     Raises
     ------
     TypeError
-        If ``dtype`` is not a floating-point type.
+        If ``dtype`` is not float32 or float64.
 
     Examples
     --------
@@ -660,9 +664,17 @@ def float_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
     >>> float_dtype(np.float32)
     dtype('float32')
     """
-    resolved = np.dtype(dtype)
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
     if resolved.kind != "f":
         raise TypeError(f"a Value holds floating-point numbers; dtype {resolved} is not one")
+    if resolved.itemsize not in (4, 8):
+        raise TypeError(
+            f"a Value holds float32 or float64 numbers; {resolved} is not supported "
+            f"(convert it with .astype(np.float32))"
+        )
     return resolved
 
 
@@ -690,6 +702,11 @@ def _float_array(
         raise TypeError(
             f"{what} needs numbers, a list of numbers or a numpy array, "
             f"got {type(data).__name__} (numpy dtype {array.dtype})"
+        )
+    if array.dtype.itemsize not in (4, 8):
+        raise TypeError(
+            f"{what}: a Value holds float32 or float64 numbers; {array.dtype} is not supported "
+            f"(convert the array with .astype(np.float32))"
         )
     return array
 

@@ -45,6 +45,8 @@ def matmul(a: Operand, b: Operand) -> Value:
         raise ValueError(
             f"matmul: {a_shape} @ {b_shape}: inner dimensions {a_shape[-1]} and {inner_b} differ"
         )
+    if a_data.dtype is not b_data.dtype and a_data.dtype != b_data.dtype:
+        raise _dtype_error("matmul", ("a", a_data), ("b", b_data))
     try:
         data = np.matmul(a_data, b_data)
     except ValueError:
@@ -146,6 +148,9 @@ def linear(x: Operand, weight: Operand, bias: Operand | None = None) -> Value:
             f"linear: input of shape {x_shape} and weight of shape {w_shape}: the input's "
             f"last axis must have size in_features = {w_shape[1]}"
         )
+    dtype = w_data.dtype
+    if x_data.dtype is not dtype and x_data.dtype != dtype:
+        raise _dtype_error("linear", ("input", x_data), ("weight", w_data))
     data = np.matmul(x_data, w_data.T)  # a view: BLAS reads the weight transposed, no copy
     if b_data is not None:
         if np.shape(b_data) != w_shape[:1]:
@@ -153,10 +158,9 @@ def linear(x: Operand, weight: Operand, bias: Operand | None = None) -> Value:
                 f"linear: bias of shape {np.shape(b_data)} and weight of shape {w_shape}: "
                 f"the bias must have shape ({w_shape[0]},)"
             )
-        if b_data.dtype == data.dtype:
-            data += b_data  # in place, into the product just made: no temporary
-        else:
-            data = data + b_data  # numpy's type promotion, as for `x @ weight.T + bias`
+        if b_data.dtype is not dtype and b_data.dtype != dtype:
+            raise _dtype_error("linear", ("bias", b_data), ("weight", w_data))
+        data += b_data  # in place, into the product just made: no temporary
     saved = (x_data, w_data, like(b_data))  # of the bias, its gradient reads the shape only
     return record(data, "linear", _linear_backward, (x, weight, bias), saved)
 
@@ -176,3 +180,14 @@ def _linear_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
         rows = math.prod(x.shape[:-1])
         g, x = g.reshape(rows, g.shape[-1]), x.reshape(rows, x.shape[-1])
     return unbroadcast(g.T @ x, weight)  # for the dtype
+
+
+def _dtype_error(op: str, *operands: tuple[str, Any]) -> TypeError:
+    # As PyTorch, which refuses to multiply matrices of two dtypes rather than promote:
+    # a float32 model given float64 (or int) data would otherwise compute in float64.
+    (a, a_data), (b, b_data) = operands
+    return TypeError(
+        f"{op}: expected {a} and {b} to have the same dtype, got {a_data.dtype} and "
+        f"{b_data.dtype} (shapes {a_data.shape} and {b_data.shape}); convert one, "
+        f"e.g. {a}.astype(np.{b_data.dtype})"
+    )

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.axes import kept_shape, normalize_axes, reduced_count
+from tensorgrad.axes import flag, kept_shape, normalize_axes, reduced_count, single_axis
 from tensorgrad.broadcast import broadcast_to
 from tensorgrad.record import record
 from tensorgrad.tensor import Value
@@ -33,6 +33,7 @@ def sum(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     (array(10.), array([4., 6.]), (2, 1))
     """
     axes = normalize_axes(axis, x.ndim, "sum")
+    keepdims = flag(keepdims, "keepdims", "sum")
     data = x._data.sum(axis=axes, keepdims=keepdims)
     return record(data, "sum", _sum_backward, (x,), (None, axes, keepdims, x._data.shape))
 
@@ -55,6 +56,7 @@ def mean(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     array([1.5, 3.5])
     """
     axes = normalize_axes(axis, x.ndim, "mean")
+    keepdims = flag(keepdims, "keepdims", "mean")
     data = x._data.sum(axis=axes, keepdims=keepdims) / reduced_count(x.shape, axes)
     return record(data, "mean", _mean_backward, (x,), (None, axes, keepdims, x._data.shape))
 
@@ -105,6 +107,7 @@ def min(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
 
 def _extremum(x: Value, reduce: Callable[..., Any], op: str, axis: Axis, keepdims: bool) -> Value:
     axes = normalize_axes(axis, x.ndim, op)
+    keepdims = flag(keepdims, "keepdims", op)
     for a in axes:
         if x.shape[a] == 0:
             raise ValueError(f"{op}: axis {a} of a Value of shape {x.shape} is empty")
@@ -136,7 +139,8 @@ def argmax(x: Value, axis: int | None = None) -> npt.NDArray[np.intp]:
     array([1, 0])
     """
     if axis is not None:
-        (axis,) = normalize_axes(axis, x.ndim, "argmax")
+        axes = single_axis(axis, x.ndim, "argmax")
+        axis = axes[0] if axes else None  # (a 0-d Value's one element is its own maximum)
     if x.size == 0:
         raise ValueError(f"argmax: a Value of shape {x.shape} has no elements")
     return np.asarray(x._data.argmax(axis=axis))

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad.axes import normalize_axes, shape_arg
+from tensorgrad.axes import normalize_axes, shape_arg, single_axis
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.record import Array, Operand, like, operand_data, record
 from tensorgrad.tensor import Value
@@ -111,7 +111,7 @@ def unsqueeze(x: Value, axis: int) -> Value:
     >>> Value([1.0, 2.0]).unsqueeze(0).shape, Value([1.0, 2.0]).unsqueeze(-1).shape
     ((1, 2), (2, 1))
     """
-    (axis,) = normalize_axes(axis, x.ndim + 1, "unsqueeze")
+    (axis,) = single_axis(axis, x.ndim + 1, "unsqueeze")
     return reshape(x, (*x.shape[:axis], 1, *x.shape[axis:]))
 
 
@@ -177,9 +177,11 @@ def swapaxes(x: Value, axis1: int, axis2: int) -> Value:
     >>> Value(np.zeros((2, 3, 4))).swapaxes(-1, -2).shape
     (2, 4, 3)
     """
-    a, b = (normalize_axes(axis, x.ndim, "swapaxes")[0] for axis in (axis1, axis2))
+    a, b = (single_axis(axis, x.ndim, "swapaxes") for axis in (axis1, axis2))
+    if not a or not b:  # a 0-d Value, given axes 0 or -1: nothing to exchange
+        return permute(x, ())
     order = list(range(x.ndim))
-    order[a], order[b] = b, a
+    order[a[0]], order[b[0]] = b[0], a[0]
     return permute(x, tuple(order))
 
 
@@ -231,7 +233,9 @@ def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
     ((3, 2), (1, 4))
     """
     datas = _arrays(values, "concatenate")
-    (axis,) = normalize_axes(axis, datas[0].ndim, "concatenate")
+    if datas[0].ndim == 0:
+        raise ValueError("concatenate: 0-d Values have no axis to join along; use stack")
+    (axis,) = single_axis(axis, datas[0].ndim, "concatenate")
     try:
         data = np.concatenate(datas, axis=axis)
     except ValueError:
@@ -265,7 +269,7 @@ def stack(values: Sequence[Operand], axis: int = 0) -> Value:
     ((2, 2), (2, 2))
     """
     datas = _arrays(values, "stack")
-    (axis,) = normalize_axes(axis, datas[0].ndim + 1, "stack")
+    (axis,) = single_axis(axis, np.ndim(datas[0]) + 1, "stack")
     if len({d.shape for d in datas}) > 1:
         shapes = ", ".join(str(d.shape) for d in datas)
         raise ValueError(f"stack: all shapes must be equal, got {shapes}")
@@ -281,12 +285,14 @@ def _stack_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def _arrays(values: Sequence[Operand], op: str) -> list[Array]:
-    if not isinstance(values, Sequence) or not values:
-        raise ValueError(f"{op}: expects a non-empty list of Values")
+    if not isinstance(values, Sequence):  # (a Value is not one: its rows would be joined)
+        raise TypeError(f"{op}: expects a list of Values, got {type(values).__name__}")
+    if not values:
+        raise ValueError(f"{op}: expects a non-empty list of Values, got an empty one")
     datas = []
     for v in values:
         d = operand_data(v)
-        if d is NotImplemented or np.ndim(d) == 0:
-            raise TypeError(f"{op}: expects Values or arrays of at least 1 axis, got {v!r}")
-        datas.append(d)
+        if d is NotImplemented:
+            raise TypeError(f"{op}: expects Values or numpy arrays, got {type(v).__name__}")
+        datas.append(np.asarray(d))  # (a Python number, or a 0-d Value's array, as 0-d)
     return datas

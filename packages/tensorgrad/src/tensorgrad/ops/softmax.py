@@ -14,14 +14,14 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad.axes import kept_shape, normalize_axes
-from tensorgrad.record import Array, record
+from tensorgrad.axes import flag, kept_shape, normalize_axes, single_axis
+from tensorgrad.record import Array, Operand, operand_data, record, type_error
 from tensorgrad.tensor import Value
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
 
 
-def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) -> Value:
+def logsumexp(x: Operand, axis: int | Sequence[int] = -1, keepdims: bool = False) -> Value:
     """``log(sum(exp(x), axis))``, without overflow.
 
     Examples
@@ -33,6 +33,8 @@ def logsumexp(x: Value, axis: int | Sequence[int] = -1, keepdims: bool = False) 
     As in PyTorch, an infinite element makes the result that infinity (-inf for a row of
     -inf, the log of an empty sum, and over an empty axis too), not NaN.
     """
+    x = _input(x, "logsumexp")
+    keepdims = flag(keepdims, "keepdims", "logsumexp")
     axes = normalize_axes(axis, x.ndim, "logsumexp")
     data = _logsumexp(x._data, axes)
     if not keepdims:
@@ -50,7 +52,7 @@ def _logsumexp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any
     return g * _exp(x - out)
 
 
-def log_softmax(x: Value, axis: int = -1) -> Value:
+def log_softmax(x: Operand, axis: int = -1) -> Value:
     """``log(softmax(x, axis))``, computed as ``x - logsumexp(x)`` without overflow.
 
     Examples
@@ -61,21 +63,22 @@ def log_softmax(x: Value, axis: int = -1) -> Value:
 
     As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
-    (axis,) = normalize_axes(axis, x.ndim, "log_softmax")
-    shifted = x._data - _max(x._data, axis)
+    x = _input(x, "log_softmax")
+    axes = single_axis(axis, x.ndim, "log_softmax")
+    shifted = x._data - _max(x._data, axes)
     if shifted.size:  # (an empty axis would take log(0) of the kept shape, and warn)
-        shifted -= np.log(np.exp(shifted).sum(axis=axis, keepdims=True))  # now the result
+        shifted -= np.log(np.exp(shifted).sum(axis=axes, keepdims=True))  # now the result
     backward = _log_softmax_backward
-    return record(shifted, "log_softmax", backward, (x,), (None, axis), keep_output=True)
+    return record(shifted, "log_softmax", backward, (x,), (None, axes), keep_output=True)
 
 
 def _log_softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d log_softmax(x) = dx - softmax(x) Σ dx, with softmax(x) = e**out"""
-    axis = saved[1]
-    return g - _exp(out) * g.sum(axis=axis, keepdims=True)
+    axes = saved[1]
+    return g - _exp(out) * g.sum(axis=axes, keepdims=True)
 
 
-def softmax(x: Value, axis: int = -1) -> Value:
+def softmax(x: Operand, axis: int = -1) -> Value:
     """``exp(x) / sum(exp(x), axis)``: non-negative, summing to 1 along ``axis``.
 
     Examples
@@ -87,22 +90,32 @@ def softmax(x: Value, axis: int = -1) -> Value:
 
     As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
-    (axis,) = normalize_axes(axis, x.ndim, "softmax")
-    e = np.exp(x._data - _max(x._data, axis))
-    e /= e.sum(axis=axis, keepdims=True)  # now the result
-    return record(e, "softmax", _softmax_backward, (x,), (None, axis), keep_output=True)
+    x = _input(x, "softmax")
+    axes = single_axis(axis, x.ndim, "softmax")
+    e = np.exp(x._data - _max(x._data, axes))
+    e /= e.sum(axis=axes, keepdims=True)  # now the result
+    return record(e, "softmax", _softmax_backward, (x,), (None, axes), keep_output=True)
 
 
 def _softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d softmax(x) = out (dx - Σ out dx), the sums along the axis"""
-    axis = saved[1]
-    return out * (g - (g * out).sum(axis=axis, keepdims=True))
+    axes = saved[1]
+    return out * (g - (g * out).sum(axis=axes, keepdims=True))
 
 
 # -- for the forwards and the formulas -------------------------------------------------------
 
 
-def _max(x: Array, axes: int | tuple[int, ...]) -> Array:
+def _input(x: Operand, op: str) -> Value:
+    """The Value to work on: ``x`` itself, or a constant one for a numpy array or a number."""
+    if isinstance(x, Value):
+        return x
+    if operand_data(x) is NotImplemented:
+        raise type_error(op, x)
+    return Value(x, requires_grad=False)
+
+
+def _max(x: Array, axes: tuple[int, ...]) -> Array:
     """The maximum over ``axes`` (kept), to shift by.
 
     Where it is infinite, shifting by it makes the row inf - inf = NaN: softmax and

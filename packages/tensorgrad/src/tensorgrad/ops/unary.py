@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.record import plain, record
+from tensorgrad.record import operand_data, plain, record
 from tensorgrad.tensor import Value, float_dtype
 
 __all__ = ["abs", "astype", "clip", "exp", "log", "relu", "sigmoid", "sqrt", "tanh"]
@@ -117,6 +117,7 @@ def clip(x: Value, lo: float | None = None, hi: float | None = None) -> Value:
     """
     if lo is None and hi is None:
         raise ValueError("clip: give at least one of lo and hi")
+    lo, hi = _bound(lo, "lo", x), _bound(hi, "hi", x)
     data = np.clip(x._data, lo, hi)
     saved: tuple[Any, ...] = (x._data,)
     if lo is not None and hi is not None:
@@ -126,6 +127,24 @@ def clip(x: Value, lo: float | None = None, hi: float | None = None) -> Value:
             # [lo, hi], so no gradient passes (as in PyTorch), not even where x == hi.
             saved = (x._data, crossed)
     return record(data, "clip", _clip_backward, (x,), saved, keep_output=True)
+
+
+def _bound(bound: Any, name: str, x: Value) -> Any:
+    """A bound of :func:`clip` as numpy will read it: None, a Python number, or an array in
+    ``x``'s dtype (a float64 array of bounds must not turn a float32 ``x`` into float64)."""
+    if bound is None:
+        return None
+    if isinstance(bound, Value):
+        raise TypeError(
+            f"clip: {name} must be a number or a numpy array, got a Value; bounds get no "
+            f"gradient here (tensorgrad.maximum and minimum give one to both operands)"
+        )
+    data = operand_data(bound)
+    if data is NotImplemented:
+        raise TypeError(
+            f"clip: {name} must be a number or a numpy array, got {type(bound).__name__} {bound!r}"
+        )
+    return data.astype(x.dtype, copy=False) if isinstance(data, np.ndarray) else data
 
 
 def _clip_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
