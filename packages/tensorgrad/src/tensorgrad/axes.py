@@ -41,6 +41,8 @@ def normalize_axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tupl
     >>> normalize_axes((0, -1), 3, "sum"), normalize_axes(0, 0, "sum")
     ((0, 2), ())
     """
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, in one step
+        return (axis + ndim if axis < 0 else axis,)
     if axis is None:
         return tuple(range(ndim))
     given = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
