@@ -297,26 +297,96 @@ def test_param_groups_match_pytorch() -> None:
 @pytest.mark.parametrize(
     ("make", "message"),
     [
-        (lambda ps: nn.SGD(ps, lr=-0.1), r"SGD: invalid learning rate -0\.1"),
-        (lambda ps: nn.SGD(ps, lr=float("nan")), r"SGD: invalid learning rate nan"),
-        (lambda ps: nn.SGD(ps, momentum=-0.5), r"SGD: invalid momentum -0\.5"),
-        (lambda ps: nn.SGD(ps, weight_decay=-1), r"SGD: invalid weight_decay -1"),
-        (lambda ps: nn.SGD(ps, nesterov=True), r"Nesterov momentum needs momentum > 0"),
+        # PyTorch's wording ("Invalid learning rate: -0.1"), after the class, with the rule.
+        (lambda ps: nn.SGD(ps, lr=-0.1), r"^SGD: Invalid learning rate: -0\.1 \(lr must be a "),
+        (lambda ps: nn.SGD(ps, lr=-1), r"^SGD: Invalid learning rate: -1 \(lr must be a finite"),
+        (lambda ps: nn.SGD(ps, lr=float("nan")), r"SGD: Invalid learning rate: nan \(lr must"),
+        (lambda ps: nn.SGD(ps, lr=float("inf")), r"SGD: Invalid learning rate: inf"),
+        (lambda ps: nn.SGD(ps, momentum=-0.5), r"SGD: Invalid momentum value: -0\.5"),
+        (lambda ps: nn.SGD(ps, dampening=float("nan")), r"SGD: Invalid dampening value: nan"),
+        (lambda ps: nn.SGD(ps, weight_decay=-1), r"SGD: Invalid weight_decay value: -1"),
+        (lambda ps: nn.SGD(ps, nesterov=True), r"Nesterov momentum requires a momentum and zero"),
         (
             lambda ps: nn.SGD(ps, momentum=0.9, dampening=0.1, nesterov=True),
-            r"dampening = 0, got momentum=0\.9 and dampening=0\.1",
+            r"zero dampening, got momentum=0\.9 and dampening=0\.1",
         ),
-        (lambda ps: nn.Adam(ps, lr=-1e-3), r"Adam: invalid learning rate -0\.001"),
-        (lambda ps: nn.Adam(ps, betas=(1.0, 0.999)), r"Adam: invalid beta at index 0: 1\.0"),
-        (lambda ps: nn.Adam(ps, betas=(0.9, -0.1)), r"invalid beta at index 1: -0\.1"),
-        (lambda ps: nn.Adam(ps, eps=-1e-8), r"Adam: invalid eps -1e-08"),
-        (lambda ps: nn.AdamW(ps, weight_decay=-0.01), r"AdamW: invalid weight_decay -0\.01"),
-        (lambda ps: nn.SGD([{"params": ps, "lr": -2.0}], lr=0.1), r"invalid learning rate -2\.0"),
+        (lambda ps: nn.Adam(ps, lr=-1e-3), r"^Adam: Invalid learning rate: -0\.001"),
+        (
+            lambda ps: nn.Adam(ps, betas=(1.0, 0.999)),
+            r"^Adam: Invalid beta parameter at index 0: 1\.0 \(betas\[0\] must be in \[0, 1\)\)",
+        ),
+        (lambda ps: nn.Adam(ps, betas=(0.9, -0.1)), r"Invalid beta parameter at index 1: -0\.1"),
+        (lambda ps: nn.Adam(ps, betas=(0.9,)), r"Adam: betas must be a pair .* got 1 values"),
+        (lambda ps: nn.Adam(ps, eps=-1e-8), r"^Adam: Invalid epsilon value: -1e-08 \(eps must"),
+        (lambda ps: nn.AdamW(ps, weight_decay=-0.01), r"^AdamW: Invalid weight_decay value"),
+        (lambda ps: nn.SGD([{"params": ps, "lr": -2.0}], lr=0.1), r"Invalid learning rate: -2"),
     ],
 )
 def test_bad_hyperparameters_name_the_value(make: Any, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make([nn.Parameter(P0)])
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda ps: nn.SGD(ps, lr="0.1"), r"^SGD: lr must be a real number, got str '0\.1'$"),
+        (lambda ps: nn.SGD(ps, lr=None), r"^SGD: lr must be a real number, got None$"),
+        (lambda ps: nn.SGD(ps, lr=True), r"^SGD: lr must be a real number, got bool True$"),
+        (lambda ps: nn.SGD(ps, lr=[0.1]), r"SGD: lr must be a real number, got list \[0\.1\]"),
+        (lambda ps: nn.SGD(ps, lr=Value(0.1)), r"SGD: lr must be a real number, got Value\("),
+        (lambda ps: nn.SGD(ps, momentum="0.9"), r"SGD: momentum must be a real number, got str"),
+        (lambda ps: nn.SGD(ps, dampening=None), r"SGD: dampening must be a real number"),
+        (lambda ps: nn.SGD(ps, weight_decay=False), r"SGD: weight_decay must be a real number"),
+        (
+            lambda ps: nn.SGD(ps, momentum=0.9, nesterov="yes"),
+            r"^SGD: nesterov must be a bool \(True or False\), got str 'yes'$",
+        ),
+        (
+            lambda ps: nn.Adam(ps, betas=0.9),
+            r"^Adam: betas must be a pair of floats, such as \(0\.9, 0\.999\), got float 0\.9$",
+        ),
+        (lambda ps: nn.Adam(ps, betas=None), r"Adam: betas must be a pair of floats.* got None"),
+        (lambda ps: nn.Adam(ps, betas=("a", 0.9)), r"Adam: betas\[0\] must be a real number"),
+        (lambda ps: nn.Adam(ps, betas=(0.9, None)), r"Adam: betas\[1\] must be a real number"),
+        (lambda ps: nn.Adam(ps, eps="1e-8"), r"^Adam: eps must be a real number, got str"),
+        (lambda ps: nn.Adam(ps, amsgrad=1), r"^Adam: amsgrad must be a bool .* got int 1$"),
+        (lambda ps: nn.Adam(ps, decoupled_weight_decay="no"), r"decoupled_weight_decay must be"),
+        (lambda ps: nn.AdamW(ps, lr="1e-3"), r"^AdamW: lr must be a real number, got str"),
+        (lambda ps: nn.AdamW(ps, weight_decay=None), r"^AdamW: weight_decay must be a real"),
+    ],
+)
+def test_hyperparameters_of_the_wrong_type_name_it(make: Any, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        make([nn.Parameter(P0)])
+
+
+def test_hyperparameters_take_ints_and_numpy_numbers() -> None:
+    p = nn.Parameter(P0)
+    opt = nn.SGD([p], lr=np.float32(0.5), momentum=np.float64(0.5), weight_decay=0)
+    assert opt.param_groups[0]["lr"] == 0.5
+    nn.Adam([nn.Parameter(P0)], lr=1, betas=[np.float32(0.5), 0], eps=0, amsgrad=np.True_)
+    nn.SGD([nn.Parameter(P0)], lr=10**400)  # a huge int is finite: no overflow in the check
+
+
+def test_add_param_group_checks_the_group_and_leaves_no_trace() -> None:
+    opt = nn.Adam([nn.Parameter(P0)], lr=0.1)
+    bad_groups: list[tuple[Any, type[Exception], str]] = [
+        ({"params": [nn.Parameter(P0)], "lr": "0.1"}, TypeError, r"Adam: lr must be a real"),
+        ({"params": [nn.Parameter(P0)], "betas": 0.9}, TypeError, r"Adam: betas must be a pair"),
+        ({"params": [nn.Parameter(P0)], "lr": -1}, ValueError, r"Invalid learning rate: -1"),
+        ({"params": [nn.Parameter(P0)], "betas": (1, 0)}, ValueError, r"beta parameter at index 0"),
+        ({"params": [nn.Parameter(P0)], "amsgrad": "x"}, TypeError, r"amsgrad must be a bool"),
+        ([nn.Parameter(P0)], TypeError, r"^Adam: a parameter group must be a dict with a 'params'"),
+        ({"lr": 0.1}, ValueError, r"^Adam: a parameter group must have a 'params' key; this one "),
+        ({"params": 5}, TypeError, r"^Adam: 'params' must be an iterable of Values, got int 5$"),
+        ({"params": {nn.Parameter(P0)}}, TypeError, r"ordered collection, such as a list"),
+        ({"params": ["w"]}, TypeError, r"^Adam: can only optimize Values, got str 'w'$"),
+    ]
+    for group, error, message in bad_groups:
+        with pytest.raises(error, match=message):
+            opt.add_param_group(group)
+    assert len(opt.param_groups) == 1
 
 
 def test_bad_parameter_lists() -> None:
@@ -325,14 +395,26 @@ def test_bad_parameter_lists() -> None:
         nn.SGD(p, lr=0.1)
     with pytest.raises(ValueError, match="SGD: got an empty list of parameters"):
         nn.SGD([], lr=0.1)
-    with pytest.raises(TypeError, match="SGD: can only optimize Values, got ndarray"):
+    with pytest.raises(TypeError, match=r"SGD: can only optimize Values, got ndarray array\("):
         nn.SGD([np.zeros(3)], lr=0.1)
     with pytest.raises(ValueError, match=r"shape \(3,\) appears more than once"):
         nn.SGD([p, p], lr=0.1)
     with pytest.raises(ValueError, match="appears more than once"):
         nn.SGD([{"params": [p]}, {"params": [p]}], lr=0.1)
-    with pytest.raises(TypeError, match="a parameter group is a dict with a 'params' key"):
+    with pytest.raises(ValueError, match="a parameter group must have a 'params' key"):
         nn.SGD([{"lr": 0.1}], lr=0.1)
+    with pytest.raises(
+        TypeError, match=r"^SGD: params must be an iterable of Values or dicts, got int"
+    ):
+        nn.SGD(5, lr=0.1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"got str 'w'"):
+        nn.SGD("w", lr=0.1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"got a dict; to pass one parameter group, put it in a"):
+        nn.SGD({"params": [p]}, lr=0.1)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^SGD: params: parameters must be in an ordered coll"):
+        nn.SGD({p}, lr=0.1)
+    with pytest.raises(TypeError, match=r"^Optimizer: defaults must be a dict, got float 0\.1$"):
+        nn.optim.Optimizer([p], 0.1)  # type: ignore[arg-type]
 
 
 def test_groups_take_defaults_and_add_param_group() -> None:
@@ -456,29 +538,202 @@ def test_state_dict_is_a_copy_in_pytorch_layout() -> None:
             "params": [0],
         }
     ]
+    assert list(saved) == ["state", "param_groups"]  # PyTorch's layout
     saved["state"][0]["momentum_buffer"][:] = 0
     assert opt.state[p]["momentum_buffer"].any()
 
 
-def test_load_state_dict_errors() -> None:
+def stepped(make: Any, *shapes: tuple[int, ...]) -> nn.optim.Optimizer:
+    """An optimizer over parameters of these shapes, after one step (so it has state)."""
+    params = [nn.Parameter(np.ones(shape)) for shape in shapes]
+    opt = make(params)
+    sum(((p * p).sum() for p in params[1:]), (params[0] * params[0]).sum()).backward()
+    opt.step()
+    return opt
+
+
+def sgd(params: Any) -> nn.optim.Optimizer:
+    return nn.SGD(params, lr=0.1, momentum=0.9)
+
+
+def adam(params: Any) -> nn.optim.Optimizer:
+    return nn.Adam(params, lr=0.1, amsgrad=True)
+
+
+def test_load_state_dict_checks_the_groups() -> None:
+    saved = stepped(adam, (3,)).state_dict()
     p, q = nn.Parameter(P0), nn.Parameter([1.0, 2.0])
-    saved = nn.Adam([p], lr=0.1).state_dict()
     with pytest.raises(
-        ValueError, match="the saved state has 1 parameter groups, this optimizer has 2"
+        ValueError,
+        match=r"^Adam\.load_state_dict: loaded state dict has a different number of parameter "
+        r"groups: 1, and this optimizer has 2$",
     ):
         nn.Adam([{"params": [p]}, {"params": [q]}]).load_state_dict(saved)
     with pytest.raises(
-        ValueError, match="parameter group 0 has 1 parameters in the saved state, 2 here"
+        ValueError,
+        match=r"^Adam\.load_state_dict: loaded state dict contains a parameter group that "
+        r"doesn't match the size of optimizer's group: group 0 has 1 parameters in the state "
+        r"dict, 2 in this optimizer$",
     ):
         nn.Adam([p, q]).load_state_dict(saved)
-    opt = nn.Adam([p], lr=0.1)
-    trajectory(opt, [p], 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "error", "message"),
+    [
+        (lambda sd: sd.pop("param_groups"), ValueError, r"has no 'param_groups' key; its keys"),
+        (lambda sd: sd.update(param_groups={}), TypeError, r"'param_groups' must be a list of di"),
+        (lambda sd: sd.update(param_groups=[0.1]), TypeError, r"group 0 must be a dict with a 'p"),
+        (lambda sd: sd["param_groups"][0].pop("params"), TypeError, r"with a 'params' list of"),
+        (lambda sd: sd["param_groups"][0].update(params=["w", 1]), TypeError, r"lists str 'w'"),
+        (lambda sd: sd["param_groups"][0].update(params=[True, 1]), TypeError, r"lists bool True"),
+        (
+            lambda sd: sd["param_groups"][0].pop("betas"),
+            ValueError,
+            r"^Adam\.load_state_dict: parameter group 0 has no 'betas', which Adam needs; it has "
+            r"'lr', .* \(is it another optimizer's state dict\?\)$",
+        ),
+        (
+            lambda sd: sd["param_groups"][0].update(lr="0.1"),
+            TypeError,
+            r"^Adam\.load_state_dict: parameter group 0: Adam: lr must be a real number, got str",
+        ),
+        (
+            lambda sd: sd["param_groups"][0].update(betas=(0.9, 1.5)),
+            ValueError,
+            r"^Adam\.load_state_dict: parameter group 0: Adam: Invalid beta parameter at index 1",
+        ),
+        (lambda sd: sd.pop("state"), ValueError, r"^Adam\.load_state_dict: the state dict has no "),
+        (lambda sd: sd.update(state=[]), TypeError, r"'state' must be a dict of parameter index"),
+        (
+            lambda sd: sd["state"].update({7: sd["state"][0]}),
+            ValueError,
+            r"^Adam\.load_state_dict: the state has an entry for parameter 7, which no parameter "
+            r"group lists \(they list 0, 1\)$",
+        ),
+        (lambda sd: sd["state"].update({0: None}), TypeError, r"the state of parameter 0 must be"),
+        (
+            lambda sd: sd["state"][1].pop("exp_avg"),
+            ValueError,
+            r"^Adam\.load_state_dict: parameter 1: its state has 'step', 'exp_avg_sq', "
+            r"'max_exp_avg_sq', but Adam keeps 'step', 'exp_avg', 'exp_avg_sq', 'max_exp_avg_sq' "
+            r"for a parameter of this group",
+        ),
+        (lambda sd: sd["state"][0].update(momentum_buffer=np.zeros(3)), ValueError, r"state has"),
+        (
+            lambda sd: sd["state"][1].update(exp_avg=np.zeros(3)),
+            ValueError,
+            r"^Adam\.load_state_dict: parameter 1: state 'exp_avg' has shape \(3,\) in the state "
+            r"dict, but the parameter has shape \(2,\)$",
+        ),
+        (
+            lambda sd: sd["state"][0].update(exp_avg=[1.0, 2.0, 3.0]),
+            TypeError,
+            r"parameter 0: state 'exp_avg' must be an array of numbers, got list",
+        ),
+        (
+            lambda sd: sd["state"][0].update(exp_avg=np.array(["a", "b", "c"])),
+            TypeError,
+            r"state 'exp_avg' must be an array of numbers, got ndarray",
+        ),
+        (lambda sd: sd["state"][0].update(step=1.0), TypeError, r"state 'step' must be an int, go"),
+        (lambda sd: sd["state"][0].update(step=-1), ValueError, r"state 'step' must be >= 0, got"),
+    ],
+)
+def test_load_state_dict_names_what_is_wrong_and_changes_nothing(
+    change: Any, error: type[Exception], message: str
+) -> None:
+    opt = stepped(adam, (3,), (2,))
+    before = opt.state_dict()
+    saved = opt.state_dict()
+    change(saved)
+    with pytest.raises(error, match=message):
+        opt.load_state_dict(saved)
+    after = opt.state_dict()
+    assert after["param_groups"] == before["param_groups"]
+    for index, values in before["state"].items():
+        for key, value in values.items():
+            np.testing.assert_array_equal(after["state"][index][key], value)
+
+
+def test_load_state_dict_refuses_what_is_not_an_optimizer_state_dict() -> None:
+    opt = nn.SGD(nn.Linear(2, 1).parameters(), lr=0.1)
+    with pytest.raises(
+        TypeError, match=r"^SGD\.load_state_dict: expected a dict, as state_dict\(\) returns, got"
+    ):
+        opt.load_state_dict([1, 2])  # type: ignore[arg-type]
     with pytest.raises(
         ValueError,
-        match=r"state 'exp_avg' of parameter 0 has shape \(3,\) in the saved state, but the "
-        r"parameter has shape \(2,\)",
+        match=r"^SGD\.load_state_dict: the state dict has no 'state' and no 'param_groups' key; "
+        r"its keys are 'weight', 'bias' .*is this a model's\?\)$",
     ):
-        nn.Adam([q]).load_state_dict(opt.state_dict())
+        opt.load_state_dict(nn.Linear(2, 1).state_dict())
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (sgd, adam),
+        (adam, sgd),
+        (lambda ps: nn.SGD(ps, lr=0.1), adam),  # no momentum: an empty state, still refused
+    ],
+)
+def test_another_optimizers_state_is_refused_at_load(source: Any, target: Any) -> None:
+    # (Adam's and AdamW's state dicts have the same entries: as in PyTorch, each loads the other's.)
+    saved = stepped(source, (3,)).state_dict()
+    opt = target([nn.Parameter(P0)])
+    loader = type(opt).__name__
+    with pytest.raises(ValueError, match=rf"^{loader}\.load_state_dict: parameter group 0 has no"):
+        opt.load_state_dict(saved)
+
+
+def test_sgd_state_entries_are_checked_without_the_class_name() -> None:
+    opt = stepped(sgd, (3,))
+    saved = stepped(adam, (3,)).state_dict()
+    saved["param_groups"] = opt.state_dict()["param_groups"]  # SGD's settings, Adam's state
+    with pytest.raises(
+        ValueError,
+        match=r"^SGD\.load_state_dict: parameter 0: its state has 'step', 'exp_avg', .* but SGD "
+        r"keeps 'momentum_buffer' for a parameter of this group \(is it another optimizer's",
+    ):
+        opt.load_state_dict(saved)
+
+
+def test_load_state_dict_maps_indices_as_pytorch_and_converts() -> None:
+    # As PyTorch: the k-th index a saved group lists is the k-th parameter of the group,
+    # whatever the numbers (a state dict made by hand may number from 10).
+    opt = stepped(adam, (3,), (2,))
+    saved = opt.state_dict()
+    saved["param_groups"][0]["params"] = [10, 11]
+    saved["state"] = {10 + k: values for k, values in saved["state"].items()}
+    saved["state"][10]["step"] = np.int64(5)
+    saved["state"][11]["exp_avg"] = saved["state"][11]["exp_avg"].astype(np.float32)
+    a, b = nn.Parameter(np.ones(3)), nn.Parameter(np.ones(2))
+    resumed = nn.Adam([a, b], lr=0.1, amsgrad=True)
+    resumed.load_state_dict(saved)
+    assert resumed.state[a]["step"] == 5
+    assert type(resumed.state[a]["step"]) is int
+    assert resumed.state[b]["exp_avg"].dtype == np.float64  # the parameter's dtype
+    saved["param_groups"][0]["params"] = [10, 10]
+    with pytest.raises(ValueError, match=r"parameter index 10 is listed more than once"):
+        resumed.load_state_dict(saved)
+
+
+def test_amsgrad_may_be_switched_on_and_off_between_steps() -> None:
+    p = nn.Parameter(P0)
+    opt = stepped(lambda ps: nn.Adam(ps, lr=0.1), (3,))
+    opt.param_groups[0]["amsgrad"] = True  # its state has no maximum yet: the step makes one
+    opt.zero_grad()
+    sum(((q * q).sum() for q in opt.param_groups[0]["params"]), Value(0.0)).backward()
+    opt.step()
+    opt.param_groups[0]["amsgrad"] = False  # the maximum stays: a state dict may carry it
+    saved = opt.state_dict()
+    assert "max_exp_avg_sq" in saved["state"][0]
+    nn.Adam([nn.Parameter(np.ones(3))], lr=0.1).load_state_dict(saved)
+    del saved["state"][0]["max_exp_avg_sq"]
+    saved["param_groups"][0]["amsgrad"] = True
+    with pytest.raises(ValueError, match=r"but Adam keeps .*'max_exp_avg_sq'"):
+        nn.Adam([p], lr=0.1).load_state_dict(saved)
 
 
 def test_assigning_data_of_another_shape_drops_the_gradient() -> None:

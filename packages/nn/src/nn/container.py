@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterator
 from typing import Any, overload
+
+import numpy as np
 
 from nn.module import Module
 from nn.parameter import Parameter
@@ -25,7 +28,8 @@ class Sequential(Module):
     Raises
     ------
     TypeError
-        If an argument is not a Module.
+        If an argument is not a Module (such as a list of layers: pass them as
+        ``Sequential(*layers)``).
 
     Examples
     --------
@@ -48,9 +52,7 @@ class Sequential(Module):
         super().__init__()
         for index, module in enumerate(modules):
             if not isinstance(module, Module):
-                raise TypeError(
-                    f"Sequential: argument {index} must be a Module, got {type(module).__name__}"
-                )
+                raise TypeError(_not_a_module(index, module))
         self._layers = list(modules)
 
     def forward(self, x: Any) -> Any:
@@ -62,6 +64,14 @@ class Sequential(Module):
     def append(self, module: Module) -> Sequential:
         """Add a layer at the end; returns this Sequential.
 
+        Raises
+        ------
+        TypeError
+            If ``module`` is not a Module.
+        ValueError
+            If ``module`` is this Sequential or holds it: its forward would call itself
+            without end.
+
         Examples
         --------
         >>> import nn
@@ -70,6 +80,11 @@ class Sequential(Module):
         """
         if not isinstance(module, Module):
             raise TypeError(f"Sequential.append: expected a Module, got {type(module).__name__}")
+        if any(inner is self for inner in module.modules()):
+            raise ValueError(
+                "Sequential.append: cannot append this Sequential to itself, or a module "
+                "that holds it: its forward would call itself without end"
+            )
         self._layers.append(module)
         return self
 
@@ -82,12 +97,36 @@ class Sequential(Module):
     @overload
     def __getitem__(self, index: slice) -> Sequential: ...
     def __getitem__(self, index: int | slice) -> Module | Sequential:
+        """The layer at ``index`` (negative counts from the end), or a slice as a Sequential.
+
+        Raises
+        ------
+        TypeError
+            If ``index`` is not an int or a slice (a bool, a float, a str).
+        IndexError
+            If it is out of range, naming it and the number of layers.
+        """
         if isinstance(index, slice):
             return Sequential(*self._layers[index])
-        return self._layers[index]
+        if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
+            raise TypeError(
+                f"Sequential indices must be integers or slices, got {type(index).__name__}"
+            )
+        n = len(self._layers)
+        if not -n <= index < n:
+            raise IndexError(f"Sequential: index {index} is out of range for {n} layers")
+        return self._layers[operator.index(index)]
 
     def __len__(self) -> int:
         return len(self._layers)
 
     def __iter__(self) -> Iterator[Module]:
         return iter(self._layers)
+
+
+def _not_a_module(index: int, value: object) -> str:
+    """The message for an argument of Sequential that is not a Module."""
+    message = f"Sequential: argument {index} must be a Module, got {type(value).__name__}"
+    if isinstance(value, (list, tuple)):  # the layers, passed as one argument
+        message += "; pass the layers one by one: Sequential(*layers)"
+    return message

@@ -2,13 +2,15 @@
 
 Each holds its settings (``reduction``, ...) and calls the function of the same name in
 :mod:`nn.functional`: ``nn.CrossEntropyLoss()(logits, y)`` is
-``nn.functional.cross_entropy(logits, y)``.
+``nn.functional.cross_entropy(logits, y)``. The settings are checked when the module is
+made, so a wrong one fails there, not at the first call.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import numpy.typing as npt
 
 from nn import functional as F  # noqa: N812  (PyTorch's conventional name)
@@ -28,11 +30,28 @@ Input = Value | npt.NDArray[Any]
 
 
 class _Loss(Module):
-    """A loss module: holds the reduction, checked when the module is made."""
+    """A loss module: holds the reduction, checked when the module is made.
+
+    Raises
+    ------
+    TypeError
+        If ``reduction`` is not a str.
+    ValueError
+        If it is not ``"mean"``, ``"sum"`` or ``"none"``.
+    """
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        F.check_reduction(reduction)
+        name = type(self).__name__
+        if not isinstance(reduction, str):
+            raise TypeError(
+                f"{name}: reduction must be 'mean', 'sum' or 'none', got "
+                f"{type(reduction).__name__} {reduction!r}"
+            )
+        try:
+            F.check_reduction(reduction)
+        except ValueError as error:  # the same check as the functions', saying who asks
+            raise ValueError(f"{name}: {error}") from None
         self.reduction = reduction
 
     def extra_repr(self) -> str:
@@ -76,6 +95,20 @@ class L1Loss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Cross-entropy of logits against class indices; see :func:`nn.functional.cross_entropy`.
 
+    Parameters
+    ----------
+    reduction : {"mean", "sum", "none"}, default "mean"
+    label_smoothing : float, default 0
+        In ``[0, 1]``.
+
+    Raises
+    ------
+    TypeError
+        If ``reduction`` is not a str or ``label_smoothing`` not a real number (a str, a
+        bool, None), naming its type.
+    ValueError
+        If the reduction is unknown or ``label_smoothing`` is outside ``[0, 1]`` (or NaN).
+
     Examples
     --------
     >>> import numpy as np
@@ -90,6 +123,17 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
+        # bool is an int to Python: refuse it, as a number is meant.
+        number = (int, float, np.integer, np.floating)
+        if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, number):
+            raise TypeError(
+                f"CrossEntropyLoss: label_smoothing must be a real number in [0, 1], got "
+                f"{type(label_smoothing).__name__} {label_smoothing!r}"
+            )
+        if not 0.0 <= label_smoothing <= 1.0:  # written so that NaN fails too
+            raise ValueError(
+                f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing!r}"
+            )
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Input, target: npt.ArrayLike) -> Value:

@@ -6,10 +6,15 @@ inside lists, tuples and dicts, plus those of the modules it holds the same way.
 attribute ``fc = Linear(...)`` gives the names ``fc.weight`` and ``fc.bias``; a list
 ``blocks = [...]`` gives ``blocks.0.weight``, ``blocks.1.weight``...; a dict gives
 ``heads.<key>.weight``. These names are the keys of :meth:`Module.state_dict`.
+
+Modules may refer to each other in a cycle (``a.b = b; b.a = a``, or a module that keeps
+itself in a list): every traversal, and the repr, still ends. As in PyTorch's
+``named_modules``, each module and each parameter comes once, the first time it is met.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -22,6 +27,10 @@ from tensorgrad import Value
 __all__ = ["Module"]
 
 Array = npt.NDArray[Any]
+
+# Per thread, the ids of the modules whose repr is being built: a module met again while
+# its own repr is being built is inside itself (a cycle), and is not printed again.
+_printing = threading.local()
 
 
 class _IncompatibleKeys(NamedTuple):
@@ -122,7 +131,13 @@ class Module:
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """This module and every module inside it, depth first, each once, with its name.
 
-        This module itself comes first, named ``prefix`` (``""`` by default).
+        This module itself comes first, named ``prefix`` (``""`` by default). A module met
+        again (shared, or in a cycle) is not visited again, as in PyTorch.
+
+        Raises
+        ------
+        TypeError
+            If ``prefix`` is not a str.
 
         Examples
         --------
@@ -130,6 +145,11 @@ class Module:
         >>> [name for name, _ in nn.MLP(2, [3, 1]).named_modules()]
         ['', '0', '1', '2']
         """
+        if not isinstance(prefix, str):
+            raise TypeError(
+                f"{type(self).__name__}.named_modules: prefix must be a str, got "
+                f"{type(prefix).__name__} {prefix!r}"
+            )
         seen: set[int] = set()
         # Explicit stack rather than recursion; children are pushed in reverse so that
         # they come out in their natural order.
@@ -202,6 +222,11 @@ class Module:
         Module
             This module, so that ``model = Model().train()`` works.
 
+        Raises
+        ------
+        TypeError
+            If ``mode`` is not a bool (``train("False")`` would switch training on).
+
         Examples
         --------
         >>> import nn
@@ -209,8 +234,13 @@ class Module:
         >>> model.train(False)[0].training
         False
         """
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(
+                f"{type(self).__name__}.train: training mode is expected to be a bool (True "
+                f"or False), got {type(mode).__name__} {mode!r}"
+            )
         for module in self.modules():
-            module.training = mode
+            module.training = bool(mode)
         return self
 
     def eval(self) -> Module:
@@ -280,7 +310,9 @@ class Module:
             Naming every missing and unexpected key (if ``strict``) and every shape that
             differs, with the checkpoint's shape and the model's.
         TypeError
-            If a value is not an array of numbers.
+            If ``state_dict`` is not a mapping, a key is not a str, a value is not an array
+            of numbers (a string, None, an object or ragged array), naming the key, or
+            ``strict`` is not a bool.
 
         Examples
         --------
@@ -291,6 +323,20 @@ class Module:
         >>> bool((a.weight.data == b.weight.data).all())
         True
         """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"{where}: expected a mapping of parameter names to arrays, such as "
+                f"state_dict() or nn.load() returns, got {type(state_dict).__name__}"
+            )
+        if not isinstance(strict, (bool, np.bool_)):
+            raise TypeError(f"{where}: strict must be a bool, got {type(strict).__name__}")
+        for name in state_dict:
+            if not isinstance(name, str):
+                raise TypeError(
+                    f"{where}: keys must be parameter names (str), got "
+                    f"{type(name).__name__} {name!r}"
+                )
         own = dict(self.named_parameters())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
@@ -303,18 +349,12 @@ class Module:
         for name, value in state_dict.items():
             if name not in own:
                 continue
-            array = np.asarray(value.data if isinstance(value, Value) else value)
-            if array.dtype.kind not in "biuf":
-                raise TypeError(
-                    f"load_state_dict: {name!r} must be an array of numbers, "
-                    f"got {type(value).__name__} of dtype {array.dtype}"
-                )
+            arrays[name] = array = _as_number_array(where, name, value)
             if array.shape != own[name].shape:
                 errors.append(
                     f"size mismatch for {name!r}: the checkpoint has shape {array.shape}, "
                     f"the parameter in the model has shape {own[name].shape}"
                 )
-            arrays[name] = array
         if errors:
             raise RuntimeError(
                 f"Error(s) in loading state_dict for {type(self).__name__}:\n\t"
@@ -340,24 +380,56 @@ class Module:
 
     def __repr__(self) -> str:
         # PyTorch's layout: settings on the first line, then one indented line per child.
-        extra = self.extra_repr()
-        children = [
-            f"({name}): " + repr(child).replace("\n", "\n  ")
-            for name, child in self.named_children()
-        ]
+        # Every child is shown, a shared one each time it is held, as PyTorch does.
+        if not hasattr(_printing, "ids"):
+            _printing.ids = set()
+        printing: set[int] = _printing.ids
+        if id(self) in printing:  # printed further up: a cycle, which would never end
+            return f"{type(self).__name__}(...)"
+        printing.add(id(self))
+        try:
+            extra = self.extra_repr()
+            children = [
+                f"({name}): " + repr(child).replace("\n", "\n  ")
+                for name, child in self._members()
+                if isinstance(child, Module)
+            ]
+        finally:
+            printing.discard(id(self))
         if not children:
             return f"{type(self).__name__}({extra})"
         lines = ([extra] if extra else []) + children
         return f"{type(self).__name__}(\n  " + "\n  ".join(lines) + "\n)"
 
 
-def _find_members(name: str, value: object) -> Iterator[tuple[str, Parameter | Module]]:
-    """The parameters and modules in ``value``, looking inside lists, tuples and dicts."""
+def _find_members(
+    name: str, value: object, enclosing: frozenset[int] = frozenset()
+) -> Iterator[tuple[str, Parameter | Module]]:
+    """The parameters and modules in ``value``, looking inside lists, tuples and dicts.
+
+    ``enclosing`` holds the ids of the containers being looked inside: one met again is
+    inside itself (``items.append(items)``), and looking into it again would never end.
+    """
     if isinstance(value, (Parameter, Module)):
         yield name, value
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            yield from _find_members(f"{name}.{index}", item)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _find_members(f"{name}.{key}", item)
+    elif isinstance(value, (list, tuple, dict)) and id(value) not in enclosing:
+        inside = enclosing | {id(value)}
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            yield from _find_members(f"{name}.{key}", item, inside)
+
+
+def _as_number_array(where: str, name: str, value: object) -> Array:
+    """A state dict's value as an array of numbers, or a TypeError naming its key."""
+    data = value.data if isinstance(value, Value) else value
+    try:
+        array = np.asarray(data)
+    except (TypeError, ValueError):  # such as a ragged list, of rows of different lengths
+        raise TypeError(
+            f"{where}: {name!r} must be an array of numbers, got a {type(value).__name__} "
+            f"that numpy cannot make an array of"
+        ) from None
+    if array.dtype.kind not in "biuf":  # bools, ints, floats; not strings, objects, None
+        got = "None" if value is None else f"{type(value).__name__} of dtype {array.dtype}"
+        raise TypeError(f"{where}: {name!r} must be an array of numbers, got {got}")
+    return array

@@ -32,6 +32,13 @@ def manual_seed(seed: int) -> np.random.Generator:
     numpy.random.Generator
         The new global generator.
 
+    Raises
+    ------
+    TypeError
+        If ``seed`` is not an integer (a float, a str, a bool), naming its type.
+    ValueError
+        If it is negative (numpy's generators take no negative seed).
+
     Examples
     --------
     >>> import nn
@@ -42,11 +49,20 @@ def manual_seed(seed: int) -> np.random.Generator:
     True
     """
     global _global
-    _global = np.random.default_rng(seed)
+    # A bool is an int to Python, but manual_seed(True) is surely a mistake.
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(
+            f"manual_seed: seed must be a non-negative integer, got {type(seed).__name__} {seed!r}"
+        )
+    if seed < 0:
+        raise ValueError(f"manual_seed: seed must be a non-negative integer, got {seed!r}")
+    _global = np.random.default_rng(int(seed))
     return _global
 
 
-def resolve_generator(generator: np.random.Generator | None) -> np.random.Generator:
+def resolve_generator(
+    generator: np.random.Generator | None, caller: str = ""
+) -> np.random.Generator:
     """The generator to draw from: the one given, or else the global one.
 
     Internal: what every ``generator=`` argument of nn goes through. The global generator
@@ -56,11 +72,19 @@ def resolve_generator(generator: np.random.Generator | None) -> np.random.Genera
     ----------
     generator : numpy.random.Generator or None
         The generator a caller passed, or None for nn's global generator.
+    caller : str, optional
+        The function or class that takes ``generator=``, to start the message of an error.
 
     Returns
     -------
     numpy.random.Generator
         ``generator`` itself if given, else the current global generator.
+
+    Raises
+    ------
+    TypeError
+        If ``generator`` is something else, such as a seed or a legacy
+        ``numpy.random.RandomState`` (which draws other numbers for the same calls).
 
     Examples
     --------
@@ -73,5 +97,18 @@ def resolve_generator(generator: np.random.Generator | None) -> np.random.Genera
     >>> seeded = nn.manual_seed(0)
     >>> resolve_generator(None) is seeded
     True
+    >>> resolve_generator(0, "Dropout")
+    Traceback (most recent call last):
+    ...
+    TypeError: Dropout: generator must be a numpy.random.Generator or None, got int 0; ...
     """
-    return _global if generator is None else generator
+    if generator is None:
+        return _global
+    if not isinstance(generator, np.random.Generator):
+        raise TypeError(
+            f"{caller + ': ' if caller else ''}generator must be a numpy.random.Generator or "
+            f"None, got "
+            f"{type(generator).__name__} {generator!r}; to seed one, pass "
+            f"numpy.random.default_rng(0)"
+        )
+    return generator

@@ -6,7 +6,16 @@ import math
 
 import numpy as np
 
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, check_non_negative
+from nn.optim.optimizer import (
+    Optimizer,
+    ParamGroup,
+    Params,
+    StateSpec,
+    check_bool,
+    check_non_negative,
+    check_number,
+    describe,
+)
 
 __all__ = ["Adam", "AdamW"]
 
@@ -44,9 +53,15 @@ class Adam(Optimizer):
 
     Raises
     ------
+    TypeError
+        If ``lr``, ``eps``, ``weight_decay`` or a beta is not a real number, ``betas`` is
+        not a pair (a tuple or list of two), or ``amsgrad`` or ``decoupled_weight_decay``
+        is not a bool, naming it and its type.
     ValueError
-        If ``lr``, ``eps`` or ``weight_decay`` is negative or a beta is outside ``[0, 1)``,
-        naming the value.
+        If ``lr``, ``eps`` or ``weight_decay`` is negative, NaN or infinite, ``betas`` does
+        not have two values, or a beta is outside ``[0, 1)``, naming the value. The same
+        checks run on a group that :meth:`add_param_group` adds or
+        :meth:`load_state_dict` loads.
 
     Examples
     --------
@@ -84,11 +99,38 @@ class Adam(Optimizer):
     def _check_hyperparameters(self, group: ParamGroup) -> None:
         super()._check_hyperparameters(group)
         name = type(self).__name__
-        check_non_negative(name, "eps", group["eps"])
+        check_non_negative(name, "eps", group["eps"], "epsilon value")
         check_non_negative(name, "weight_decay", group["weight_decay"])
-        for k, beta in enumerate(group["betas"]):
+        betas = group["betas"]
+        if not isinstance(betas, (tuple, list)):
+            raise TypeError(
+                f"{name}: betas must be a pair of floats, such as (0.9, 0.999), got "
+                f"{describe(betas)}"
+            )
+        if len(betas) != 2:
+            raise ValueError(
+                f"{name}: betas must be a pair of floats, such as (0.9, 0.999), got "
+                f"{len(betas)} values: {betas!r}"
+            )
+        for k, beta in enumerate(betas):
+            label = f"beta parameter at index {k}"
+            check_number(name, f"betas[{k}]", beta, label)
             if not 0.0 <= beta < 1.0:
-                raise ValueError(f"{name}: invalid beta at index {k}: {beta!r}, not in [0, 1)")
+                raise ValueError(
+                    f"{name}: Invalid {label}: {beta!r} (betas[{k}] must be in [0, 1))"
+                )
+        check_bool(name, "amsgrad", group["amsgrad"])
+        check_bool(name, "decoupled_weight_decay", group["decoupled_weight_decay"])
+
+    def _state_spec(self, group: ParamGroup) -> StateSpec:
+        # Without amsgrad, a state may still hold the maximum from steps taken with it.
+        maximum = "array" if group["amsgrad"] else "optional array"
+        return {
+            "step": "count",
+            "exp_avg": "array",
+            "exp_avg_sq": "array",
+            "max_exp_avg_sq": maximum,
+        }
 
     def step(self) -> None:
         """Update every parameter that has a gradient (``p.has_grad``) from its ``.grad``."""
@@ -109,8 +151,10 @@ class Adam(Optimizer):
                         "exp_avg": np.zeros_like(p.data),
                         "exp_avg_sq": np.zeros_like(p.data),
                     }
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = np.zeros_like(p.data)
+                if amsgrad and "max_exp_avg_sq" not in state:
+                    # Made here, not only at the first step, so that amsgrad may be switched
+                    # on in a group that has stepped already.
+                    state["max_exp_avg_sq"] = np.zeros_like(p.data)
                 state["step"] += 1
                 t = state["step"]
                 if weight_decay != 0:

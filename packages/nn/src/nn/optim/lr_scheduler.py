@@ -5,21 +5,33 @@ call to :meth:`~LRScheduler.step` (usually once per epoch, after the optimizer's
 advances ``last_epoch`` and writes the new learning rates into ``optimizer.param_groups``.
 Like PyTorch's, the rules are written as updates of the current rate ("chainable"), so
 two schedulers on one optimizer compose; each docstring also gives the closed form.
+
+Every argument is checked when the scheduler is made (and again when
+:meth:`~LRScheduler.load_state_dict` loads settings), so a wrong one fails there, naming
+it, rather than at some later epoch.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+import numbers
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from nn.optim.optimizer import Optimizer
+from nn.optim.optimizer import Optimizer, check_non_negative, describe
 
 __all__ = ["CosineAnnealingLR", "LRScheduler", "LambdaLR", "StepLR"]
 
 
 class LRScheduler:
     """Base class: ``base_lrs``, ``last_epoch``, and :meth:`step`; a subclass gives the rule.
+
+    Raises
+    ------
+    TypeError
+        If ``optimizer`` is not an :class:`~nn.optim.Optimizer`.
+    ValueError
+        If a parameter group of the optimizer has no ``"lr"``.
 
     Examples
     --------
@@ -31,8 +43,8 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Optimizer) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{type(self).__name__}: expected an Optimizer, got {optimizer!r}")
+        _check_optimizer(type(self).__name__, optimizer)
+        self._check_settings(type(self).__name__)  # a subclass has set its arguments
         self.optimizer = optimizer
         for group in optimizer.param_groups:
             group.setdefault("initial_lr", group["lr"])
@@ -100,8 +112,19 @@ class LRScheduler:
             if key not in ("optimizer", "lr_lambdas")
         }
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore what :meth:`state_dict` saved.
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Restore what :meth:`state_dict` saved (all of it, or some of its keys).
+
+        The loaded settings are checked as the constructor checks them; a failed load
+        leaves the scheduler as it was.
+
+        Raises
+        ------
+        TypeError
+            If ``state_dict`` is not a dict, or a setting has the wrong type.
+        ValueError
+            If it has a key this scheduler does not save (such as another scheduler's
+            setting, or an optimizer's ``"param_groups"``), or a setting is out of range.
 
         Examples
         --------
@@ -112,8 +135,51 @@ class LRScheduler:
         >>> scheduler.load_state_dict({"last_epoch": 7})
         >>> scheduler.last_epoch
         7
+        >>> scheduler.load_state_dict({"T_max": 10})
+        Traceback (most recent call last):
+        ...
+        ValueError: StepLR.load_state_dict: unexpected key(s) 'T_max'; StepLR saves 'step_size', ...
         """
+        where = f"{type(self).__name__}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"{where}: expected a dict, as state_dict() returns, got {describe(state_dict)}"
+            )
+        saved = self.state_dict()
+        unexpected = [key for key in state_dict if key not in saved]
+        if unexpected:
+            raise ValueError(
+                f"{where}: unexpected key(s) {', '.join(map(repr, unexpected))}; "
+                f"{type(self).__name__} saves {', '.join(map(repr, saved))}"
+            )
         vars(self).update(state_dict)
+        try:
+            self._check_state(where)
+        except (TypeError, ValueError):
+            vars(self).update(saved)  # as it was
+            raise
+
+    def _check_settings(self, owner: str) -> None:
+        """Raise TypeError or ValueError naming a bad argument; each scheduler checks its own.
+
+        Called by the constructor, before it changes anything, and by
+        :meth:`load_state_dict`.
+        """
+
+    def _check_state(self, owner: str) -> None:
+        """Raise TypeError or ValueError naming a bad loaded setting, the subclass's too."""
+        self._check_settings(owner)
+        _check_int(owner, "last_epoch", self.last_epoch, minimum=-1)
+        n_groups = len(self.optimizer.param_groups)
+        for key in ("base_lrs", "_last_lr"):
+            lrs = getattr(self, key)
+            if not isinstance(lrs, list) or len(lrs) != n_groups:
+                raise ValueError(
+                    f"{owner}: {key} must be a list of {n_groups} learning rates (one per "
+                    f"parameter group), got {describe(lrs)}"
+                )
+            for k, lr in enumerate(lrs):
+                check_non_negative(owner, f"{key}[{k}]", lr, "learning rate")
 
 
 class StepLR(LRScheduler):
@@ -121,10 +187,21 @@ class StepLR(LRScheduler):
 
     Closed form: ``lr = initial_lr · gamma ** (epoch // step_size)``.
 
+    Parameters
+    ----------
+    optimizer : Optimizer
+    step_size : int
+        How many epochs between two decays; at least 1.
+    gamma : float, default 0.1
+        The factor, ``>= 0``.
+
     Raises
     ------
+    TypeError
+        If ``optimizer`` is not an Optimizer, ``step_size`` is not an int (a bool, a float)
+        or ``gamma`` not a real number, naming it and its type.
     ValueError
-        If ``step_size`` is not a positive int.
+        If ``step_size`` is less than 1 or ``gamma`` is negative, NaN or infinite.
 
     Examples
     --------
@@ -138,11 +215,13 @@ class StepLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1) -> None:
-        if not isinstance(step_size, int) or step_size <= 0:
-            raise ValueError(f"StepLR: step_size must be a positive int, got {step_size!r}")
         self.step_size = step_size
         self.gamma = gamma
         super().__init__(optimizer)
+
+    def _check_settings(self, owner: str) -> None:
+        _check_int(owner, "step_size", self.step_size, minimum=1)
+        check_non_negative(owner, "gamma", self.gamma)
 
     def _next_lrs(self) -> list[float]:
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
@@ -157,10 +236,21 @@ class CosineAnnealingLR(LRScheduler):
     after ``T_max`` epochs the cosine goes on, back up (as in PyTorch: stop stepping, or
     make ``T_max`` the number of epochs).
 
+    Parameters
+    ----------
+    optimizer : Optimizer
+    T_max : int
+        The number of epochs from the initial rate to ``eta_min``; at least 1.
+    eta_min : float, default 0
+        The lowest rate, ``>= 0``.
+
     Raises
     ------
+    TypeError
+        If ``optimizer`` is not an Optimizer, ``T_max`` is not an int (a bool, a float) or
+        ``eta_min`` not a real number, naming it and its type.
     ValueError
-        If ``T_max`` is not a positive int.
+        If ``T_max`` is less than 1 or ``eta_min`` is negative, NaN or infinite.
 
     Examples
     --------
@@ -174,11 +264,13 @@ class CosineAnnealingLR(LRScheduler):
     """
 
     def __init__(self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0) -> None:  # noqa: N803
-        if not isinstance(T_max, int) or T_max <= 0:
-            raise ValueError(f"CosineAnnealingLR: T_max must be a positive int, got {T_max!r}")
         self.T_max = T_max
         self.eta_min = eta_min
         super().__init__(optimizer)
+
+    def _check_settings(self, owner: str) -> None:
+        _check_int(owner, "T_max", self.T_max, minimum=1)
+        check_non_negative(owner, "eta_min", self.eta_min)
 
     def _next_lrs(self) -> list[float]:
         t, period, eta_min = self.last_epoch, self.T_max, self.eta_min
@@ -205,8 +297,13 @@ class LambdaLR(LRScheduler):
 
     Raises
     ------
+    TypeError
+        If ``optimizer`` is not an Optimizer, ``lr_lambda`` is neither a function nor a
+        list or tuple of functions, or a function returns something else than a real
+        number (naming the group, the epoch and what it returned).
     ValueError
-        If a list of functions does not have one per group.
+        If a list of functions does not have one per group, or a function returns a
+        negative, NaN or infinite factor (a negative rate would climb the loss).
 
     Examples
     --------
@@ -224,17 +321,53 @@ class LambdaLR(LRScheduler):
         optimizer: Optimizer,
         lr_lambda: Callable[[int], float] | Sequence[Callable[[int], float]],
     ) -> None:
+        _check_optimizer("LambdaLR", optimizer)  # before its groups are counted
         n_groups = len(optimizer.param_groups)
         if callable(lr_lambda):
             self.lr_lambdas = [lr_lambda] * n_groups
-        else:
+        elif isinstance(lr_lambda, (list, tuple)):
             self.lr_lambdas = list(lr_lambda)
             if len(self.lr_lambdas) != n_groups:
                 raise ValueError(
                     f"LambdaLR: expected {n_groups} lr_lambdas (one per parameter group), "
                     f"got {len(self.lr_lambdas)}"
                 )
+            for k, f in enumerate(self.lr_lambdas):
+                if not callable(f):
+                    raise TypeError(
+                        f"LambdaLR: lr_lambda[{k}] must be a function of the epoch, got "
+                        f"{describe(f)}"
+                    )
+        else:
+            raise TypeError(
+                f"LambdaLR: lr_lambda must be a function of the epoch or a list of them "
+                f"(one per parameter group), got {describe(lr_lambda)}"
+            )
         super().__init__(optimizer)
 
     def _next_lrs(self) -> list[float]:
-        return [base * f(self.last_epoch) for base, f in zip(self.base_lrs, self.lr_lambdas)]
+        lrs = []
+        for k, (base, f) in enumerate(zip(self.base_lrs, self.lr_lambdas)):
+            factor = f(self.last_epoch)
+            what = f"lr_lambda({self.last_epoch}) for parameter group {k}"
+            check_non_negative("LambdaLR", what, factor, "factor")
+            lrs.append(base * factor)
+        return lrs
+
+
+def _check_optimizer(owner: str, optimizer: object) -> None:
+    """Raise unless ``optimizer`` is an Optimizer whose every group has a learning rate."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{owner}: optimizer must be an Optimizer, got {describe(optimizer)}")
+    for k, group in enumerate(optimizer.param_groups):
+        if "lr" not in group:
+            raise ValueError(f"{owner}: parameter group {k} of the optimizer has no 'lr'")
+
+
+def _check_int(owner: str, argument: str, value: object, minimum: int) -> None:
+    """Raise TypeError unless ``value`` is an int (not a bool), ValueError if below ``minimum``."""
+    wanted = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{owner}: {argument} must be {wanted}, got {describe(value)}")
+    if value < minimum:
+        raise ValueError(f"{owner}: {argument} must be {wanted}, got {value!r}")

@@ -7,12 +7,19 @@ makes several, each dict's settings overriding the defaults. Whatever an optimiz
 remembers between steps for a parameter (a momentum buffer, running averages) lives in
 ``state[parameter]``, a dict, as in ``torch.optim``.
 
-Internal (public so that the optimizers' modules can import it, but not part of the API):
-``check_non_negative``.
+Every hyper-parameter is checked when a group is made (by the constructor or
+:meth:`~Optimizer.add_param_group`) and when one is loaded, so a wrong value fails there,
+with a message naming it, rather than as a numpy error in the middle of a step.
+
+Internal (public so that the optimizers' and schedulers' modules can import them, but not
+part of the API): ``check_number``, ``check_non_negative``, ``check_bool``, ``describe``.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
+import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -20,10 +27,12 @@ import numpy as np
 
 from tensorgrad import Value
 
-__all__ = ["Optimizer"]  # the user-facing API; check_non_negative is internal
+__all__ = ["Optimizer"]  # the user-facing API; the checkers below are internal
 
 ParamGroup = dict[str, Any]
 Params = Iterable[Value] | Iterable[Mapping[str, Any]]
+# What a parameter's state entry is, as an optimizer's _state_spec declares it.
+StateSpec = dict[str, str]
 
 
 class Optimizer:
@@ -47,11 +56,13 @@ class Optimizer:
 
     Raises
     ------
-    ValueError
-        If there are no parameters, a parameter appears twice, or a hyper-parameter is
-        invalid (naming its value).
     TypeError
-        If a parameter is not a Value.
+        If ``params`` is not an iterable of Values or of dicts (a single Value, a dict, a
+        set, a number), a parameter is not a Value, or a hyper-parameter has the wrong type
+        (naming it and its type).
+    ValueError
+        If there are no parameters, a parameter appears twice, or a hyper-parameter is out
+        of range (naming its value).
 
     Examples
     --------
@@ -64,23 +75,30 @@ class Optimizer:
     """
 
     def __init__(self, params: Params, defaults: Mapping[str, Any]) -> None:
+        name = type(self).__name__
+        if not isinstance(defaults, Mapping):
+            raise TypeError(f"{name}: defaults must be a dict, got {describe(defaults)}")
         self.defaults = dict(defaults)
         self.state: dict[Value, dict[str, Any]] = {}
         self.param_groups: list[ParamGroup] = []
-        if isinstance(params, Value):  # iterating it would give its rows, silently
-            raise TypeError(
-                f"{type(self).__name__}: params must be an iterable of Values or dicts, "
-                f"got a single Value of shape {params.shape}; put it in a list"
-            )
-        given: list[Any] = list(params)
+        given = _as_list(f"{name}: params", params, "Values or dicts")
         if not given:
-            raise ValueError(f"{type(self).__name__}: got an empty list of parameters")
+            raise ValueError(f"{name}: got an empty list of parameters")
         groups = given if isinstance(given[0], Mapping) else [{"params": given}]
         for group in groups:
             self.add_param_group(group)
 
     def add_param_group(self, param_group: Mapping[str, Any]) -> None:
         """Add a group of parameters, with its own hyper-parameters (such as a new layer's).
+
+        Raises
+        ------
+        TypeError
+            If ``param_group`` is not a dict, its ``"params"`` are not Values, or a
+            hyper-parameter has the wrong type.
+        ValueError
+            If it has no ``"params"``, a parameter is already in a group, or a
+            hyper-parameter is out of range. The optimizer is left as it was.
 
         Examples
         --------
@@ -91,14 +109,22 @@ class Optimizer:
         2
         """
         name = type(self).__name__
-        if not isinstance(param_group, Mapping) or "params" not in param_group:
-            raise TypeError(f"{name}: a parameter group is a dict with a 'params' key")
+        if not isinstance(param_group, Mapping):
+            raise TypeError(
+                f"{name}: a parameter group must be a dict with a 'params' key, "
+                f"got {describe(param_group)}"
+            )
+        if "params" not in param_group:
+            raise ValueError(
+                f"{name}: a parameter group must have a 'params' key; this one has "
+                f"{_keys(param_group)}"
+            )
         given = param_group["params"]
-        params = [given] if isinstance(given, Value) else list(given)
+        params = [given] if isinstance(given, Value) else _as_list(f"{name}: 'params'", given)
         taken = {id(p) for group in self.param_groups for p in group["params"]}
         for p in params:
             if not isinstance(p, Value):
-                raise TypeError(f"{name}: can only optimize Values, got {type(p).__name__}")
+                raise TypeError(f"{name}: can only optimize Values, got {describe(p)}")
             if id(p) in taken:
                 raise ValueError(
                     f"{name}: a parameter of shape {p.shape} appears more than once in the "
@@ -106,12 +132,26 @@ class Optimizer:
                 )
             taken.add(id(p))
         group = {**self.defaults, **param_group, "params": params}
-        self._check_hyperparameters(group)
+        self._check_hyperparameters(group)  # before appending: a bad group leaves no trace
         self.param_groups.append(group)
 
     def _check_hyperparameters(self, group: ParamGroup) -> None:
-        """Raise ValueError naming a bad hyper-parameter of ``group``; a subclass adds its own."""
-        check_non_negative(type(self).__name__, "learning rate", group["lr"])
+        """Raise TypeError or ValueError naming a bad hyper-parameter of ``group``.
+
+        A subclass checks its own after calling this one (which checks ``lr``, if any).
+        """
+        if "lr" in group:
+            check_non_negative(type(self).__name__, "lr", group["lr"], "learning rate")
+
+    def _state_spec(self, group: ParamGroup) -> StateSpec | None:
+        """What ``state[p]`` holds for a parameter of ``group``, for :meth:`load_state_dict`.
+
+        Each entry's name and kind: ``"array"`` (of the parameter's shape) or ``"count"``
+        (an int >= 0), which a state must have, or ``"optional array"``, which it may have.
+        None, here, for an optimizer that does not say: any entries are then accepted, and
+        those that are arrays must have the parameter's shape.
+        """
+        return None
 
     def step(self) -> None:
         """Update every parameter from its gradient; each optimizer defines it.
@@ -175,13 +215,24 @@ class Optimizer:
         """Restore hyper-parameters and state saved by :meth:`state_dict`.
 
         The optimizer must have the same groups, of the same sizes, as the one saved.
-        Arrays are copied and converted to each parameter's dtype.
+        Loaded hyper-parameters are checked as the constructor checks them, and each
+        parameter's state as the optimizer keeps it (its entries, their shapes), so that
+        another optimizer's state dict is refused when it is loaded, not at the next step.
+        Everything is checked before anything changes: a failed load leaves the optimizer
+        as it was. Arrays are copied and converted to each parameter's dtype.
 
         Raises
         ------
+        TypeError
+            If ``state_dict`` or a part of it has the wrong type (naming the part and the
+            type): not a dict, groups that are not dicts with a ``"params"`` list of ints,
+            state that is not arrays of numbers.
         ValueError
-            If the groups or their sizes differ, or a saved array's shape differs from
-            its parameter's (naming both).
+            If it lacks ``"state"`` or
+            ``"param_groups"``, has another number of groups or groups of other sizes,
+            lacks a hyper-parameter or has an invalid one, has state for a parameter no
+            group lists, or a parameter's state has other entries than this optimizer
+            keeps or arrays of another shape than the parameter's (naming both shapes).
 
         Examples
         --------
@@ -192,38 +243,155 @@ class Optimizer:
         >>> opt.load_state_dict(saved)
         >>> opt.param_groups[0]["lr"]
         0.5
+        >>> nn.Adam(layer.parameters()).load_state_dict(saved)
+        Traceback (most recent call last):
+        ...
+        ValueError: Adam.load_state_dict: parameter group 0 has no 'betas', 'eps', ...
         """
         name = type(self).__name__
-        saved_groups = state_dict["param_groups"]
+        where = f"{name}.load_state_dict"
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(
+                f"{where}: expected a dict, as state_dict() returns, got {describe(state_dict)}"
+            )
+        lacking = [key for key in ("state", "param_groups") if key not in state_dict]
+        if lacking:
+            raise ValueError(
+                f"{where}: the state dict has no {' and no '.join(map(repr, lacking))} key; "
+                f"its keys are {_keys(state_dict)} (an optimizer's state dict has 'state' "
+                f"and 'param_groups': is this a model's?)"
+            )
+        groups, params = self._load_groups(where, state_dict["param_groups"])
+        state = self._load_state(where, state_dict["state"], params)
+        # Everything checked: now change the optimizer, keeping its group dicts.
+        for group, new in zip(self.param_groups, groups):
+            group.update(new)
+        self.state = state
+
+    def _load_groups(
+        self, where: str, saved_groups: Any
+    ) -> tuple[list[ParamGroup], dict[int, tuple[Value, ParamGroup]]]:
+        """The checked groups of a state dict, and its parameter indices.
+
+        The groups are this optimizer's parameters with the saved settings. As in PyTorch,
+        the k-th index a saved group lists stands for the k-th parameter of the group: the
+        second result maps each index to its parameter and new group.
+        """
+        if not isinstance(saved_groups, (list, tuple)):
+            raise TypeError(
+                f"{where}: 'param_groups' must be a list of dicts, got {describe(saved_groups)}"
+            )
+        for k, saved in enumerate(saved_groups):
+            if not isinstance(saved, Mapping) or not isinstance(saved.get("params"), list):
+                raise TypeError(
+                    f"{where}: parameter group {k} must be a dict with a 'params' list of "
+                    f"indices, got {describe(saved)}"
+                )
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(
-                f"{name}.load_state_dict: the saved state has {len(saved_groups)} parameter "
-                f"groups, this optimizer has {len(self.param_groups)}"
+                f"{where}: loaded state dict has a different number of parameter groups: "
+                f"{len(saved_groups)}, and this optimizer has {len(self.param_groups)}"
             )
+        groups = []
+        params: dict[int, tuple[Value, ParamGroup]] = {}
         for k, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
             if len(saved["params"]) != len(group["params"]):
                 raise ValueError(
-                    f"{name}.load_state_dict: parameter group {k} has {len(saved['params'])} "
-                    f"parameters in the saved state, {len(group['params'])} here"
+                    f"{where}: loaded state dict contains a parameter group that doesn't "
+                    f"match the size of optimizer's group: group {k} has "
+                    f"{len(saved['params'])} parameters in the state dict, "
+                    f"{len(group['params'])} in this optimizer"
                 )
-        params = dict(enumerate(self._all_params()))
+            lacking = [key for key in self.defaults if key not in saved]
+            if lacking:
+                raise ValueError(
+                    f"{where}: parameter group {k} has no {', '.join(map(repr, lacking))}, "
+                    f"which {type(self).__name__} needs; it has {_keys(saved)} (is it "
+                    f"another optimizer's state dict?)"
+                )
+            new = {key: _copy(value) for key, value in saved.items() if key != "params"}
+            new = {**group, **new, "params": group["params"]}
+            try:
+                self._check_hyperparameters(new)
+            except (TypeError, ValueError) as error:  # say where the bad value came from
+                raise type(error)(f"{where}: parameter group {k}: {error}") from None
+            groups.append(new)
+            for index, p in zip(saved["params"], group["params"]):
+                if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+                    raise TypeError(
+                        f"{where}: parameter group {k} lists {describe(index)}; its 'params' "
+                        f"must be parameter indices (ints)"
+                    )
+                if int(index) in params:
+                    raise ValueError(
+                        f"{where}: parameter index {index} is listed more than once in the "
+                        f"parameter groups"
+                    )
+                params[int(index)] = p, new
+        return groups, params
+
+    def _load_state(
+        self, where: str, saved_state: Any, params: dict[int, tuple[Value, ParamGroup]]
+    ) -> dict[Value, dict[str, Any]]:
+        """The checked per-parameter state of a state dict, keyed by this optimizer's params."""
+        if not isinstance(saved_state, Mapping):
+            raise TypeError(
+                f"{where}: 'state' must be a dict of parameter index to dict, got "
+                f"{describe(saved_state)}"
+            )
         state: dict[Value, dict[str, Any]] = {}
-        for index, values in state_dict["state"].items():
-            p = params[int(index)]
-            state[p] = {}
-            for key, value in values.items():
-                if isinstance(value, np.ndarray):
-                    if value.shape != p.shape:
-                        raise ValueError(
-                            f"{name}.load_state_dict: state {key!r} of parameter {index} has "
-                            f"shape {value.shape} in the saved state, but the parameter has "
-                            f"shape {p.shape}"
-                        )
-                    value = value.astype(p.dtype)  # a copy, as the parameter's dtype
-                state[p][key] = value
-        for saved, group in zip(saved_groups, self.param_groups):
-            group.update({key: _copy(v) for key, v in saved.items() if key != "params"})
-        self.state = state
+        for index, values in saved_state.items():
+            if isinstance(index, bool) or index not in params:
+                raise ValueError(
+                    f"{where}: the state has an entry for parameter {index!r}, which no "
+                    f"parameter group lists (they list {_keys(params)})"
+                )
+            p, group = params[index]
+            if not isinstance(values, Mapping):
+                raise TypeError(
+                    f"{where}: the state of parameter {index} must be a dict, got "
+                    f"{describe(values)}"
+                )
+            state[p] = self._load_entries(f"{where}: parameter {index}", values, p, group)
+        return state
+
+    def _load_entries(
+        self, where: str, values: Mapping[str, Any], p: Value, group: ParamGroup
+    ) -> dict[str, Any]:
+        """One parameter's checked state, arrays copied to the parameter's dtype."""
+        spec = self._state_spec(group)
+        if spec is not None:
+            required = [key for key, kind in spec.items() if not kind.startswith("optional")]
+            if any(key not in values for key in required) or any(k not in spec for k in values):
+                raise ValueError(
+                    f"{where}: its state has {_keys(values) or 'no entries'}, but "
+                    f"{type(self).__name__} keeps {_keys(required)} for a parameter of this "
+                    f"group (is it another optimizer's state, or saved with other settings?)"
+                )
+        entries: dict[str, Any] = {}
+        for key, value in values.items():
+            kind = spec[key].removeprefix("optional ") if spec is not None else ""
+            if kind == "array" or (kind == "" and isinstance(value, np.ndarray)):
+                if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+                    raise TypeError(
+                        f"{where}: state {key!r} must be an array of numbers, got {describe(value)}"
+                    )
+                if value.shape != p.shape:
+                    raise ValueError(
+                        f"{where}: state {key!r} has shape {value.shape} in the state dict, "
+                        f"but the parameter has shape {p.shape}"
+                    )
+                value = value.astype(p.dtype)  # a copy, as the parameter's dtype
+            elif kind == "count":
+                if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                    raise TypeError(f"{where}: state {key!r} must be an int, got {describe(value)}")
+                if value < 0:
+                    raise ValueError(f"{where}: state {key!r} must be >= 0, got {value!r}")
+                value = int(value)
+            else:
+                value = _copy(value)
+            entries[key] = value
+        return entries
 
     def _all_params(self) -> list[Value]:
         return [p for group in self.param_groups for p in group["params"]]
@@ -236,24 +404,119 @@ class Optimizer:
         return "\n".join([*lines, ")"])
 
 
-def check_non_negative(optimizer: str, what: str, value: float) -> None:
-    """Raise ValueError unless a hyper-parameter is ``>= 0`` (NaN is refused too).
+def describe(value: object) -> str:
+    """A value as an error message shows it: its type, then a short repr.
 
-    Internal: the check behind the optimizers' ``_check_hyperparameters``.
+    Internal: how the optimizers and schedulers name a wrong value.
 
     Parameters
     ----------
-    optimizer : str
-        The optimizer's name, which starts the message.
-    what : str
-        The hyper-parameter's name, such as ``"momentum"``.
-    value : float
+    value : object
+        Anything.
+
+    Returns
+    -------
+    str
+        The type's name and the repr, cut to a few dozen characters; only the repr if it
+        starts with the type's name (``None``, a Value).
+
+    Examples
+    --------
+    >>> from nn.optim.optimizer import describe
+    >>> describe("0.1")
+    "str '0.1'"
+    >>> describe(None)
+    'None'
+    """
+    shown = reprlib.repr(value)
+    if value is None or shown.startswith(type(value).__name__):  # "Value(...)" says it
+        return shown
+    return f"{type(value).__name__} {shown}"
+
+
+def check_number(
+    owner: str, argument: str, value: object, label: str | None = None
+) -> numbers.Real:
+    """Raise unless a hyper-parameter is a finite real number; else return it.
+
+    Internal: the check under every numeric hyper-parameter of the optimizers and
+    schedulers. An int, a float and a numpy number are real numbers; a bool (which Python
+    counts as an int), a string, None, an array or a Value are not.
+
+    Parameters
+    ----------
+    owner : str
+        Who checks (the optimizer's name), which starts the message.
+    argument : str
+        The argument's name, such as ``"lr"``.
+    value : object
         Its value.
+    label : str, optional
+        How PyTorch's message calls it (``"learning rate"``); ``"<argument> value"`` if
+        not given, as in PyTorch's ``"Invalid momentum value: -1"``.
+
+    Returns
+    -------
+    numbers.Real
+        ``value`` itself, now known to be a real number.
 
     Raises
     ------
+    TypeError
+        If ``value`` is not a real number, naming the argument and the type.
     ValueError
-        If ``value`` is negative or NaN, naming the optimizer, the hyper-parameter and
+        If it is NaN or infinite, naming the value.
+
+    Examples
+    --------
+    >>> from nn.optim.optimizer import check_number
+    >>> check_number("SGD", "dampening", 0.1)
+    0.1
+    >>> check_number("SGD", "lr", "0.1", "learning rate")
+    Traceback (most recent call last):
+    ...
+    TypeError: SGD: lr must be a real number, got str '0.1'
+    >>> check_number("SGD", "dampening", float("inf"))
+    Traceback (most recent call last):
+    ...
+    ValueError: SGD: Invalid dampening value: inf (dampening must be a finite number)
+    """
+    # bool is an int to Python (and np.bool_ is not a number to numbers.Real): refuse both,
+    # since True where a rate goes is a mistake, not the number 1.
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{owner}: {argument} must be a real number, got {describe(value)}")
+    # An int is always finite (math.isfinite would overflow on a huge one).
+    if not isinstance(value, numbers.Integral) and not math.isfinite(value):
+        raise ValueError(
+            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
+            f"({argument} must be a finite number)"
+        )
+    return value
+
+
+def check_non_negative(owner: str, argument: str, value: object, label: str | None = None) -> None:
+    """Raise unless a hyper-parameter is a finite real number ``>= 0``.
+
+    Internal: the check behind the optimizers' ``_check_hyperparameters``. The message is
+    PyTorch's (``"Invalid learning rate: -1"``), after the optimizer's name, with the rule.
+
+    Parameters
+    ----------
+    owner : str
+        Who checks (the optimizer's name), which starts the message.
+    argument : str
+        The argument's name, such as ``"momentum"``.
+    value : object
+        Its value.
+    label : str, optional
+        How PyTorch's message calls it, as for :func:`check_number`.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (see :func:`check_number`).
+    ValueError
+        If it is negative, NaN or infinite, naming the optimizer, the hyper-parameter and
         the value.
 
     Examples
@@ -263,14 +526,80 @@ def check_non_negative(optimizer: str, what: str, value: float) -> None:
     >>> check_non_negative("SGD", "momentum", -0.1)
     Traceback (most recent call last):
     ...
-    ValueError: SGD: invalid momentum -0.1: it must be >= 0
-    >>> check_non_negative("Adam", "eps", float("nan"))
+    ValueError: SGD: Invalid momentum value: -0.1 (momentum must be a finite number >= 0)
+    >>> check_non_negative("Adam", "lr", float("nan"), "learning rate")
     Traceback (most recent call last):
     ...
-    ValueError: Adam: invalid eps nan: it must be >= 0
+    ValueError: Adam: Invalid learning rate: nan (lr must be a finite number)
     """
-    if not value >= 0.0:  # written so that NaN fails too
-        raise ValueError(f"{optimizer}: invalid {what} {value!r}: it must be >= 0")
+    if check_number(owner, argument, value, label) < 0:
+        raise ValueError(
+            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
+            f"({argument} must be a finite number >= 0)"
+        )
+
+
+def check_bool(owner: str, argument: str, value: object) -> None:
+    """Raise TypeError unless a switch (such as ``nesterov``) is True or False.
+
+    Internal: without it, any non-empty string would switch a feature on.
+
+    Parameters
+    ----------
+    owner : str
+        Who checks (the optimizer's name), which starts the message.
+    argument : str
+        The argument's name.
+    value : object
+        Its value; a numpy bool is accepted.
+
+    Raises
+    ------
+    TypeError
+        Naming the argument and the value.
+
+    Examples
+    --------
+    >>> from nn.optim.optimizer import check_bool
+    >>> check_bool("Adam", "amsgrad", "yes")
+    Traceback (most recent call last):
+    ...
+    TypeError: Adam: amsgrad must be a bool (True or False), got str 'yes'
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(
+            f"{owner}: {argument} must be a bool (True or False), got {describe(value)}"
+        )
+
+
+def _as_list(what: str, values: object, items: str = "Values") -> list[Any]:
+    """``values`` as a list, or a TypeError saying why it cannot be one."""
+    if isinstance(values, Value):  # iterating it would give its rows, silently
+        raise TypeError(
+            f"{what} must be an iterable of {items}, got a single Value of shape "
+            f"{values.shape}; put it in a list"
+        )
+    if isinstance(values, Mapping):  # iterating it would give its keys
+        raise TypeError(
+            f"{what} must be an iterable of {items}, got a dict; to pass one parameter "
+            f"group, put it in a list: [{{'params': ...}}]"
+        )
+    if isinstance(values, (set, frozenset)):
+        # As PyTorch: a set's order changes between runs, and state_dict numbers the
+        # parameters in order.
+        raise TypeError(
+            f"{what}: parameters must be in an ordered collection, such as a list, not a set"
+        )
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{what} must be an iterable of {items}, got {describe(values)}")
+    return list(values)
+
+
+def _keys(mapping: Iterable[Any]) -> str:
+    """The first keys of a dict, for a message: ``'a', 'b', 'c', ...``."""
+    keys = list(mapping)
+    shown = ", ".join(reprlib.repr(key) for key in keys[:6])
+    return shown + (", ..." if len(keys) > 6 else "")
 
 
 def _copy(value: Any) -> Any:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, check_non_negative
+from nn.optim.optimizer import (
+    Optimizer,
+    ParamGroup,
+    Params,
+    StateSpec,
+    check_bool,
+    check_non_negative,
+    check_number,
+)
 
 __all__ = ["SGD"]
 
@@ -37,9 +45,14 @@ class SGD(Optimizer):
 
     Raises
     ------
+    TypeError
+        If ``lr``, ``momentum``, ``dampening`` or ``weight_decay`` is not a real number (a
+        string, None, a bool...), or ``nesterov`` is not a bool, naming it and its type.
     ValueError
-        If ``lr``, ``momentum`` or ``weight_decay`` is negative (naming the value), or
-        ``nesterov`` is set without momentum or with dampening.
+        If ``lr``, ``momentum`` or ``weight_decay`` is negative, any of the four is NaN or
+        infinite (naming the value), or ``nesterov`` is set without momentum or with
+        dampening. The same checks run on a group that :meth:`add_param_group` adds or
+        :meth:`load_state_dict` loads.
 
     Examples
     --------
@@ -75,13 +88,20 @@ class SGD(Optimizer):
 
     def _check_hyperparameters(self, group: ParamGroup) -> None:
         super()._check_hyperparameters(group)
-        check_non_negative("SGD", "momentum", group["momentum"])
-        check_non_negative("SGD", "weight_decay", group["weight_decay"])
+        name = type(self).__name__
+        check_non_negative(name, "momentum", group["momentum"])
+        check_number(name, "dampening", group["dampening"])  # PyTorch sets it no range
+        check_non_negative(name, "weight_decay", group["weight_decay"])
+        check_bool(name, "nesterov", group["nesterov"])
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError(
-                f"SGD: Nesterov momentum needs momentum > 0 and dampening = 0, got "
+                f"{name}: Nesterov momentum requires a momentum and zero dampening, got "
                 f"momentum={group['momentum']!r} and dampening={group['dampening']!r}"
             )
+
+    def _state_spec(self, group: ParamGroup) -> StateSpec:
+        # A parameter has state once a step with momentum has made its buffer.
+        return {"momentum_buffer": "array"}
 
     def step(self) -> None:
         """Update every parameter that has a gradient (``p.has_grad``) from its ``.grad``."""
