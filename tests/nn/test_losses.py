@@ -183,6 +183,16 @@ def test_cross_entropy_of_an_empty_batch() -> None:
 def test_cross_entropy_setting_errors() -> None:
     with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got 1\.5"):
         F.cross_entropy(Value(LOGITS), CLASSES, label_smoothing=1.5)
+    with pytest.raises(ValueError, match=r"label_smoothing must be in \[0, 1\], got nan"):
+        F.cross_entropy(Value(LOGITS), CLASSES, label_smoothing=float("nan"))
+    with pytest.raises(
+        TypeError, match=r"cross_entropy: label_smoothing must be a float in \[0, 1\], got str"
+    ):
+        F.cross_entropy(Value(LOGITS), CLASSES, label_smoothing="0.1")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"reduction must be 'mean', 'sum' or 'none', got \['sum'\]"
+    ):
+        F.mse_loss(Value(PROBS), BINARY, reduction=["sum"])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"reduction must be 'mean', 'sum' or 'none', got 'avg'"):
         F.cross_entropy(Value(LOGITS), CLASSES, reduction="avg")
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from typing import Any
 
 import numpy as np
@@ -136,7 +137,12 @@ def cross_entropy(
            [ 0.   ,  0.   ,  0.   ]])
     """
     check_reduction(reduction)
-    if not 0.0 <= label_smoothing <= 1.0:
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real):
+        raise TypeError(
+            f"cross_entropy: label_smoothing must be a float in [0, 1], got "
+            f"{type(label_smoothing).__name__} {label_smoothing!r}"
+        )
+    if not 0.0 <= label_smoothing <= 1.0:  # (NaN fails it too)
         raise ValueError(
             f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing!r}"
         )
@@ -416,7 +422,7 @@ def check_reduction(reduction: str) -> None:
     ...
     ValueError: reduction must be 'mean', 'sum' or 'none', got 'avg'
     """
-    if reduction not in _REDUCTIONS:
+    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
         raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
