@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import nn
 from nn.data import DataLoader, TensorDataset
+from tensorgrad import Value
 
 
 def dataset(n: int) -> TensorDataset:
@@ -111,8 +112,104 @@ def test_errors() -> None:
         TensorDataset(np.float64(1.0))
     with pytest.raises(ValueError, match="TensorDataset: give at least one array"):
         TensorDataset()
-    for bad in (0, -2, 1.5):
+    for bad in (0, -2):
         with pytest.raises(
             ValueError, match=f"DataLoader: batch_size must be a positive int, got {bad}"
         ):
-            DataLoader(dataset(3), batch_size=bad)  # type: ignore[arg-type]
+            DataLoader(dataset(3), batch_size=bad)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"batch_size": 1.5}, r"DataLoader: batch_size must be a positive int, got float 1\.5"),
+        ({"batch_size": True}, r"DataLoader: batch_size must be a positive int, got bool True"),
+        ({"batch_size": "2"}, r"DataLoader: batch_size .* got str '2'"),
+        ({"batch_size": None}, r"DataLoader: batch_size .* got None"),
+        (
+            {"shuffle": "yes"},
+            r"DataLoader: shuffle must be a bool \(True or False\), got str 'yes'",
+        ),
+        ({"shuffle": None}, r"DataLoader: shuffle must be a bool .* got None"),
+        ({"drop_last": 1}, r"DataLoader: drop_last must be a bool .* got int 1"),
+        (
+            {"generator": 0},
+            r"DataLoader: generator must be a numpy.random.Generator or None, got int 0",
+        ),
+        (
+            {"generator": np.random.RandomState(0)},
+            r"DataLoader: generator must be a numpy.random.Generator or None, got RandomState",
+        ),
+    ],
+)
+def test_loader_settings_of_the_wrong_type_are_refused(
+    kwargs: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(TypeError, match=message):
+        DataLoader(dataset(3), **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            5,
+            r"DataLoader: dataset must have __len__ and __getitem__ \(such as a TensorDataset\), "
+            r"got int 5",
+        ),
+        (None, r"DataLoader: dataset must have __len__ and __getitem__ .* got None"),
+        ({1, 2}, r"DataLoader: dataset must have __len__ and __getitem__ .* got set"),
+        ("data.npz", r"DataLoader: dataset must be a dataset \(such as a TensorDataset\), got str"),
+        (
+            Value(np.ones((3, 2))),
+            r"DataLoader: dataset must hold data, not a Value; wrap its .data in a TensorDataset",
+        ),
+    ],
+    ids=["int", "None", "set", "str", "Value"],
+)
+def test_what_is_not_a_dataset_is_refused(data: object, message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        DataLoader(data)  # type: ignore[arg-type]
+
+
+def test_loader_takes_numpy_ints_and_bools_and_a_list() -> None:
+    loader = DataLoader(dataset(5), batch_size=np.int64(2), shuffle=np.False_, drop_last=np.True_)
+    assert (loader.batch_size, loader.shuffle, loader.drop_last) == (2, False, True)
+    assert type(loader.shuffle) is bool
+    assert len(loader) == 2
+    assert [b.tolist() for b in DataLoader([1, 2, 3], batch_size=2)] == [[1, 2], [3]]
+
+
+@pytest.mark.parametrize(
+    ("arrays", "message"),
+    [
+        (
+            ("abc",),
+            r"TensorDataset: arrays\[0\] must be an array of numbers, got str 'abc' \(dtype <U3\)",
+        ),
+        (
+            (np.zeros(2), ["a", "b"]),
+            r"TensorDataset: arrays\[1\] must be an array of numbers, .*dtype <U1",
+        ),
+        (([object()],), r"TensorDataset: arrays\[0\] .* \(dtype object\)"),
+        (
+            ([[1], [1, 2]],),
+            r"TensorDataset: arrays\[0\] must be an array of numbers, got list "
+            r"\[\[1\], \[1, 2\]\], whose rows have different lengths",
+        ),
+        (
+            (Value(np.ones(3)),),
+            r"TensorDataset: arrays\[0\] must be an array of numbers, got a Value; a dataset holds "
+            r"data: pass its .data",
+        ),
+    ],
+    ids=["str", "strings", "objects", "ragged", "Value"],
+)
+def test_tensor_dataset_refuses_what_is_not_numbers(arrays: tuple[Any, ...], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        TensorDataset(*arrays)
+
+
+def test_a_0d_array_is_refused_even_beside_an_empty_one() -> None:
+    with pytest.raises(ValueError, match=r"got shapes \(0,\), \(\)"):
+        TensorDataset(np.zeros(0), np.float64(1.0))

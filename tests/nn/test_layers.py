@@ -133,6 +133,48 @@ def test_linear_errors() -> None:
         nn.Linear(2, True)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        (
+            {"in_features": "3"},
+            TypeError,
+            r"Linear: in_features must be a non-negative int, got str '3'",
+        ),
+        ({"out_features": None}, TypeError, r"Linear: out_features .* got None"),
+        ({"out_features": np.float64(2.0)}, TypeError, r"Linear: out_features .* got float64 "),
+        ({"bias": "no"}, TypeError, r"Linear: bias must be a bool \(True or False\), got str 'no'"),
+        ({"bias": 1}, TypeError, r"Linear: bias must be a bool .* got int 1"),
+        ({"bias": None}, TypeError, r"Linear: bias must be a bool .* got None"),
+        ({"dtype": "foo"}, TypeError, r"Linear: dtype must be float32 or float64 .* got 'foo'"),
+        (
+            {"dtype": int},
+            TypeError,
+            r"Linear: dtype must be float32 or float64 .* got <class 'int'>",
+        ),
+        ({"dtype": np.float16}, TypeError, r"Linear: dtype .* got <class 'numpy.float16'>"),
+        (
+            {"generator": 0},
+            TypeError,
+            r"Linear: generator must be a numpy.random.Generator or None, got int 0",
+        ),
+    ],
+)
+def test_linear_refuses_wrong_arguments(
+    kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    arguments = {"in_features": 3, "out_features": 2, **kwargs}
+    with pytest.raises(error, match=message):
+        nn.Linear(**arguments)
+
+
+def test_linear_takes_numpy_ints_and_bools_and_dtype_names() -> None:
+    layer = nn.Linear(np.int64(3), np.int32(2), bias=np.False_, dtype="float32", generator=rng())
+    assert (layer.in_features, layer.out_features, layer.bias) == (3, 2, None)
+    assert type(layer.in_features) is int
+    assert layer.weight.dtype == np.float32
+
+
 def test_a_float32_layer_refuses_float64_and_int_inputs_as_pytorch() -> None:
     layer = nn.Linear(3, 2, dtype=np.float32, generator=rng())
     for x, dtype in ((np.ones((2, 3)), "float64"), (np.ones((2, 3), np.int64), "int64")):
@@ -213,6 +255,26 @@ def test_flatten_gradient_and_errors() -> None:
         nn.Flatten(2, 1)(np.zeros((2, 3, 4)))
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("1",), r"Flatten: start_dim must be an int, got str '1'"),
+        ((1.0,), r"Flatten: start_dim must be an int, got float 1\.0"),
+        ((True,), r"Flatten: start_dim must be an int, got bool True"),
+        ((1, None), r"Flatten: end_dim must be an int, got None"),
+    ],
+)
+def test_flatten_refuses_axes_that_are_not_ints(args: tuple[Any, ...], message: str) -> None:
+    with pytest.raises(TypeError, match=message):
+        nn.Flatten(*args)
+
+
+def test_flatten_takes_numpy_ints() -> None:
+    layer = nn.Flatten(np.int64(0), np.int8(1))
+    assert repr(layer) == "Flatten(start_dim=0, end_dim=1)"
+    assert layer(np.zeros((2, 3, 4))).shape == (6, 4)
+
+
 # -- Dropout ------------------------------------------------------------------------------------
 
 
@@ -266,6 +328,40 @@ def test_dropout_rejects_bad_probabilities(p: float) -> None:
         nn.Dropout(p)
 
 
+@pytest.mark.parametrize(
+    ("p", "error", "message"),
+    [
+        ("0.5", TypeError, r"Dropout: p must be a real number, got str '0\.5'"),
+        (True, TypeError, r"Dropout: p must be a real number, got bool True"),  # not a probability
+        (np.True_, TypeError, r"Dropout: p must be a real number, got bool np.True_"),
+        (None, TypeError, r"Dropout: p must be a real number, got None"),
+        (float("nan"), ValueError, r"Dropout: Invalid p value: nan \(p must be a finite number\)"),
+        (float("inf"), ValueError, r"Dropout: Invalid p value: inf"),
+    ],
+    ids=repr,
+)
+def test_dropout_refuses_what_is_not_a_probability(
+    p: object, error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        nn.Dropout(p)  # type: ignore[arg-type]
+
+
+def test_dropout_takes_ints_and_numpy_floats_as_pytorch() -> None:
+    assert nn.Dropout(0).p == 0.0
+    assert nn.Dropout(1).p == 1.0
+    drop = nn.Dropout(np.float32(0.25))
+    assert type(drop.p) is float
+    assert repr(drop) == "Dropout(p=0.25)"
+
+
+def test_dropout_refuses_a_wrong_generator_when_made() -> None:
+    with pytest.raises(
+        TypeError, match=r"Dropout: generator must be a numpy.random.Generator or None, got int 0"
+    ):
+        nn.Dropout(0.5, generator=0)  # type: ignore[arg-type]
+
+
 # -- Sequential and MLP -------------------------------------------------------------------------
 
 
@@ -307,3 +403,47 @@ def test_mlp_gradcheck_and_errors() -> None:
     check_layer(model, Value(rng(1).standard_normal((2, 3))))
     with pytest.raises(ValueError, match="MLP: nouts must list at least one layer size"):
         nn.MLP(3, [])
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs", "error", "message"),
+    [
+        (
+            (2, 3),
+            {},
+            TypeError,
+            r"MLP: nouts must be a list of layer sizes, such as \[16, 16, 1\], got int 3 "
+            r"\(for a single layer, a list of one size: MLP\(nin, \[n_out\]\)\)",
+        ),
+        ((2, "31"), {}, TypeError, r"MLP: nouts must be a list of layer sizes, .* got str '31'"),
+        ((2, np.array(3)), {}, TypeError, r"MLP: nouts must be a list .* got ndarray"),
+        ((2.0, [3]), {}, TypeError, r"MLP: nin must be a non-negative int, got float 2\.0"),
+        (
+            (2, [3, 1.0]),
+            {},
+            TypeError,
+            r"MLP: nouts\[1\] must be a non-negative int, got float 1\.0",
+        ),
+        ((2, [3, True]), {}, TypeError, r"MLP: nouts\[1\] .* got bool True"),
+        ((2, [3, -1]), {}, ValueError, r"MLP: nouts\[1\] must be a non-negative int, got -1"),
+        ((-2, [3]), {}, ValueError, r"MLP: nin must be a non-negative int, got -2"),
+        ((2, ()), {}, ValueError, r"MLP: nouts must list at least one layer size"),
+        ((2, [3]), {"dtype": "x"}, TypeError, r"MLP: dtype must be float32 or float64 .* got 'x'"),
+        ((2, [3]), {"generator": 1}, TypeError, r"MLP: generator must be a numpy.random.Generator"),
+    ],
+)
+def test_mlp_names_its_own_wrong_arguments(
+    args: tuple[Any, ...], kwargs: dict[str, Any], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        nn.MLP(*args, **kwargs)
+
+
+@pytest.mark.parametrize(
+    "nouts", [(4, 1), range(4, 0, -3), np.array([4, 1])], ids=["tuple", "range", "array"]
+)
+def test_mlp_takes_any_sequence_of_ints(nouts: Any) -> None:
+    model = nn.MLP(np.int64(2), nouts, dtype=np.float32, generator=rng())
+    sizes = [(m.in_features, m.out_features) for m in model if isinstance(m, nn.Linear)]
+    assert sizes == [(2, 4), (4, 1)]
+    assert model(np.zeros((3, 2), np.float32)).dtype == np.float32

@@ -592,3 +592,34 @@ def test_a_missing_file_or_a_folder_says_so(tmp_path: Path) -> None:
         nn.load(tmp_path / "missing.npz")
     with pytest.raises(IsADirectoryError, match=r"nn.load: '.*' is a folder, not a checkpoint"):
         nn.load(tmp_path)
+
+
+class _BytesPath:
+    """A path-like object whose path is bytes, which nn.save and nn.load do not take."""
+
+    def __fspath__(self) -> bytes:
+        return b"model.npz"
+
+
+@pytest.mark.parametrize(
+    ("path", "shown"),
+    [
+        (5, "int 5"),  # open() would take it for a file descriptor
+        (None, "None"),
+        (b"model.npz", "bytes b'model.npz'"),
+        (["model.npz"], r"list \['model.npz'\]"),
+        (_BytesPath(), "_BytesPath"),
+    ],
+    ids=["int", "None", "bytes", "list", "bytes-path-like"],
+)
+def test_the_path_must_be_a_str_or_path_like(tmp_path: Path, path: object, shown: str) -> None:
+    with pytest.raises(
+        TypeError, match=rf"nn\.save: path must be a str or os\.PathLike, got {shown}"
+    ):
+        nn.save({"w": np.zeros(1)}, path)  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match=rf"nn\.load: path must be a str or os\.PathLike, got {shown}"
+    ):
+        nn.load(path)  # type: ignore[arg-type]
+    nn.save({"w": np.zeros(1)}, str(tmp_path / "w.npz"))  # a str and a Path are both fine
+    assert list(nn.load(tmp_path / "w.npz")) == ["w"]

@@ -14,7 +14,9 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
+from nn.checks import check_bool, check_int, describe
 from nn.random import resolve_generator
+from tensorgrad import Value
 
 __all__ = ["DataLoader", "Dataset", "TensorDataset"]
 
@@ -51,10 +53,13 @@ class TensorDataset:
     Parameters
     ----------
     *arrays : array_like
-        Arrays with the same first axis (the samples).
+        Arrays of numbers (bools, ints or floats) with the same first axis (the samples).
 
     Raises
     ------
+    TypeError
+        If an argument is not an array of numbers (strings, Python objects, ragged lists,
+        a Value: pass its ``.data``), naming it (``arrays[1]``) and its type.
     ValueError
         If no array is given, or their lengths differ (naming them).
 
@@ -70,9 +75,10 @@ class TensorDataset:
     def __init__(self, *arrays: npt.ArrayLike) -> None:
         if not arrays:
             raise ValueError("TensorDataset: give at least one array")
-        self.arrays = tuple(np.asarray(a) for a in arrays)
+        self.arrays = tuple(_numeric_array(f"arrays[{k}]", a) for k, a in enumerate(arrays))
         lengths = [len(a) if a.ndim else 0 for a in self.arrays]
-        if len(set(lengths)) > 1 or self.arrays[0].ndim == 0:
+        # A 0-d array has no samples to index, even beside arrays of 0 samples.
+        if len(set(lengths)) > 1 or any(a.ndim == 0 for a in self.arrays):
             shapes = ", ".join(str(a.shape) for a in self.arrays)
             raise ValueError(
                 f"TensorDataset: the arrays must have the same number of samples (first "
@@ -109,8 +115,13 @@ class DataLoader:
 
     Raises
     ------
+    TypeError
+        If ``dataset`` has no ``len()`` or no ``[i]`` (or is a string or a Value),
+        ``batch_size`` is not an int, ``shuffle`` or ``drop_last`` is not a bool, or
+        ``generator`` is not a numpy Generator; the message names the argument, its type
+        and its value.
     ValueError
-        If ``batch_size`` is not a positive int.
+        If ``batch_size`` is less than 1.
 
     Examples
     --------
@@ -132,12 +143,15 @@ class DataLoader:
         drop_last: bool = False,
         generator: np.random.Generator | None = None,
     ) -> None:
-        if not isinstance(batch_size, (int, np.integer)) or batch_size <= 0:
-            raise ValueError(f"DataLoader: batch_size must be a positive int, got {batch_size!r}")
+        _check_dataset(dataset)
         self.dataset = dataset
-        self.batch_size = int(batch_size)
-        self.shuffle = shuffle
-        self.drop_last = drop_last
+        self.batch_size = check_int("DataLoader", "batch_size", batch_size, minimum=1)
+        # shuffle="no" is truthy: without the checks it would silently shuffle.
+        check_bool("DataLoader", "shuffle", shuffle)
+        check_bool("DataLoader", "drop_last", drop_last)
+        self.shuffle = bool(shuffle)
+        self.drop_last = bool(drop_last)
+        resolve_generator(generator, "DataLoader")  # a wrong generator fails here, not later
         self.generator = generator
 
     def __len__(self) -> int:
@@ -147,7 +161,8 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[Any]:
         n = len(self.dataset)
-        order = resolve_generator(self.generator).permutation(n) if self.shuffle else np.arange(n)
+        generator = resolve_generator(self.generator, "DataLoader")
+        order = generator.permutation(n) if self.shuffle else np.arange(n)
         for start in range(0, len(self) * self.batch_size, self.batch_size):
             yield self._fetch(order[start : start + self.batch_size])
 
@@ -155,6 +170,46 @@ class DataLoader:
         if isinstance(self.dataset, TensorDataset):
             return self.dataset[indices]  # one fancy-indexing per array: no Python loop
         return _collate([self.dataset[int(i)] for i in indices])
+
+
+def _numeric_array(argument: str, data: object) -> Array:
+    """``data`` as a numpy array of numbers, or a TypeError naming the argument."""
+    if isinstance(data, Value):  # numpy would make an array of Python objects of it
+        raise TypeError(
+            f"TensorDataset: {argument} must be an array of numbers, got a Value; a dataset "
+            f"holds data: pass its .data"
+        )
+    try:
+        array = np.asarray(data)
+    except ValueError:  # numpy's message for a ragged list
+        raise TypeError(
+            f"TensorDataset: {argument} must be an array of numbers, got {describe(data)}, "
+            f"whose rows have different lengths"
+        ) from None
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"TensorDataset: {argument} must be an array of numbers, got {describe(data)} "
+            f"(dtype {array.dtype})"
+        )
+    return array
+
+
+def _check_dataset(dataset: object) -> None:
+    """Raise TypeError unless ``dataset`` has ``len()`` and ``[i]``, as a DataLoader needs."""
+    if isinstance(dataset, (str, bytes)):  # has both, but yields characters: surely a mistake
+        raise TypeError(
+            f"DataLoader: dataset must be a dataset (such as a TensorDataset), got "
+            f"{describe(dataset)}, whose samples would be its characters"
+        )
+    if isinstance(dataset, Value):  # batches would be arrays of Python objects
+        raise TypeError(
+            "DataLoader: dataset must hold data, not a Value; wrap its .data in a TensorDataset"
+        )
+    if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+        raise TypeError(
+            f"DataLoader: dataset must have __len__ and __getitem__ (such as a "
+            f"TensorDataset), got {describe(dataset)}"
+        )
 
 
 def _collate(samples: Sequence[Any]) -> Any:

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from nn.checks import check_number
 from nn.functional import check_input
 from nn.module import Module
 from nn.random import resolve_generator
@@ -33,8 +34,11 @@ class Dropout(Module):
 
     Raises
     ------
+    TypeError
+        If ``p`` is not a real number (a bool, a string, None), or ``generator`` is not a
+        numpy Generator, naming the argument and its type.
     ValueError
-        If ``p`` is not in ``[0, 1]``.
+        If ``p`` is not in ``[0, 1]`` (NaN is not).
 
     Examples
     --------
@@ -50,9 +54,13 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, *, generator: np.random.Generator | None = None) -> None:
         super().__init__()
+        # A bool is not a probability, and NaN would pass the comparison below: both are
+        # refused here, with a string or None.
+        check_number("Dropout", "p", p)
         if not 0.0 <= p <= 1.0:
             raise ValueError(f"Dropout: the probability p must be in [0, 1], got {p!r}")
-        self.p = p
+        self.p = float(p)  # a numpy scalar or an int is stored as the float it stands for
+        resolve_generator(generator, "Dropout")  # a wrong generator fails here, not at a call
         self.generator = generator
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value | npt.NDArray[Any]:
@@ -62,7 +70,7 @@ class Dropout(Module):
             return x
         if self.p == 1.0:
             return x * 0.0  # every element dropped (and 1/(1-p) would divide by zero)
-        keep = resolve_generator(self.generator).random(np.shape(x)) >= self.p
+        keep = resolve_generator(self.generator, "Dropout").random(np.shape(x)) >= self.p
         return x * (keep.astype(x.dtype) / (1.0 - self.p))
 
     def extra_repr(self) -> str:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from nn.checks import check_int
 from nn.functional import check_input
 from nn.module import Module
 from tensorgrad import Value
@@ -26,6 +27,16 @@ class Flatten(Module):
     start_dim, end_dim : int, default 1 and -1
         The first and last axes to join; negative numbers count from the end.
 
+    Raises
+    ------
+    TypeError
+        If ``start_dim`` or ``end_dim`` is not an int (a bool, a float, a string), naming
+        it, its type and its value.
+    IndexError
+        At a call, if an axis is out of range for the input (as in PyTorch).
+    ValueError
+        At a call, if ``start_dim`` comes after ``end_dim``.
+
     Examples
     --------
     >>> import numpy as np
@@ -39,8 +50,10 @@ class Flatten(Module):
 
     def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
+        # Checked now: which axes exist is only known when an input comes, but an axis that
+        # is not an int is a mistake whatever the input.
+        self.start_dim = check_int("Flatten", "start_dim", start_dim)
+        self.end_dim = check_int("Flatten", "end_dim", end_dim)
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value | npt.NDArray[Any]:
         """The input, reshaped (a Value stays a Value, an array an array)."""

@@ -137,10 +137,11 @@ def cross_entropy(
            [ 0.   ,  0.   ,  0.   ]])
     """
     check_reduction(reduction)
-    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real):
+    given: object = label_smoothing  # (what the caller gave: not necessarily a float)
+    if isinstance(given, bool) or not isinstance(given, numbers.Real):
         raise TypeError(
             f"cross_entropy: label_smoothing must be a float in [0, 1], got "
-            f"{type(label_smoothing).__name__} {label_smoothing!r}"
+            f"{type(given).__name__} {given!r}"
         )
     if not 0.0 <= label_smoothing <= 1.0:  # (NaN fails it too)
         raise ValueError(

@@ -10,9 +10,11 @@ import numpy.typing as npt
 
 import tensorgrad
 from nn import init
+from nn.checks import check_bool, check_dtype, check_int
 from nn.functional import check_input
 from nn.module import Module
 from nn.parameter import Parameter
+from nn.random import resolve_generator
 from tensorgrad import Value
 
 __all__ = ["Identity", "Linear"]
@@ -40,6 +42,15 @@ class Linear(Module):
     generator : numpy.random.Generator, optional
         Where to draw the initial values; by default nn's global generator
         (see :func:`nn.manual_seed`).
+
+    Raises
+    ------
+    TypeError
+        If ``in_features`` or ``out_features`` is not an int (a bool is not one), ``bias``
+        is not a bool, ``dtype`` is not float32 or float64, or ``generator`` is not a
+        numpy Generator; the message names the argument, its type and its value.
+    ValueError
+        If ``in_features`` or ``out_features`` is negative.
 
     Attributes
     ----------
@@ -69,21 +80,19 @@ class Linear(Module):
         generator: np.random.Generator | None = None,
     ) -> None:
         super().__init__()
-        for name, size in (("in_features", in_features), ("out_features", out_features)):
-            if not isinstance(size, (int, np.integer)) or isinstance(size, bool):
-                raise TypeError(
-                    f"Linear: {name} must be a non-negative int, got {type(size).__name__} {size!r}"
-                )
-            if size < 0:
-                raise ValueError(f"Linear: {name} must be a non-negative int, got {size!r}")
-        self.in_features = int(in_features)
-        self.out_features = int(out_features)
-        dtype = np.float64 if dtype is None else dtype
-        self.weight = Parameter(np.empty((out_features, in_features)), dtype=dtype)
-        self.bias = Parameter(np.empty(out_features), dtype=dtype) if bias else None
+        self.in_features = check_int("Linear", "in_features", in_features, minimum=0)
+        self.out_features = check_int("Linear", "out_features", out_features, minimum=0)
+        # bias="no" is truthy: without the check it would silently add a bias.
+        check_bool("Linear", "bias", bias)
+        dtype = check_dtype("Linear", dtype)
+        generator = resolve_generator(generator, "Linear")  # before init names its own caller
+        # Made in their dtype: np.empty's leftover bytes, cast from float64 to float32, could
+        # overflow (with a warning) before init overwrites them.
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        self.bias = Parameter(np.empty(self.out_features, dtype=dtype)) if bias else None
         init.kaiming_uniform_(self.weight, a=math.sqrt(5), generator=generator)
         if self.bias is not None:
-            bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
             init.uniform_(self.bias, -bound, bound, generator)
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:

@@ -31,6 +31,7 @@ from typing import IO, Any, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from nn.checks import describe
 from tensorgrad import Value
 
 __all__ = ["load", "save"]
@@ -75,8 +76,8 @@ def save(obj: Mapping[str, Any], path: Path) -> None:
     Raises
     ------
     TypeError
-        If ``obj`` is not a mapping of string keys to arrays of numbers (naming the first
-        key that is not).
+        If ``path`` is not a str or path-like, or ``obj`` is not a mapping of string keys
+        to arrays of numbers (naming the first key that is not).
     ValueError
         If a key breaks the rule above (naming it, and the key it collides with).
     FileNotFoundError
@@ -102,8 +103,8 @@ def save(obj: Mapping[str, Any], path: Path) -> None:
     ...
     ValueError: nn.save: keys 'a' and 'a.npy' collide: ...
     """
+    where = _checked_path(path, "nn.save")
     arrays = _checked_state_dict(obj)
-    where = os.fspath(path)
     # Follow a symbolic link, as open() does: replacing the link itself would cut it.
     target = os.path.realpath(path)
     if os.path.isdir(target):
@@ -133,6 +134,18 @@ def save(obj: Mapping[str, Any], path: Path) -> None:
         with contextlib.suppress(OSError):
             os.remove(temporary)
         raise
+
+
+def _checked_path(path: object, caller: str) -> str:
+    """``path`` as a str, or a TypeError naming its type.
+
+    Without the check, an int would be taken by ``open()`` for a file descriptor, and other
+    types would fail in ``os.fspath`` with a message that names no argument.
+    """
+    where = os.fspath(path) if isinstance(path, os.PathLike) else path
+    if not isinstance(where, str):  # bytes too: the messages and the folder logic use str
+        raise TypeError(f"{caller}: path must be a str or os.PathLike, got {describe(path)}")
+    return where
 
 
 def _checked_state_dict(obj: object) -> dict[str, npt.NDArray[Any]]:
@@ -242,7 +255,7 @@ def load(path: Path, *, max_bytes: int | None = 2**32) -> dict[str, npt.NDArray[
     Parameters
     ----------
     path : str or path-like
-    max_bytes : int or None, default 2**32 (4 GiB)
+    max_bytes : int or None, default ``2**32`` (4 GiB)
         The most memory the arrays may take, each and all together. The default is about a
         billion float32 numbers: more than any model this library trains, and than the
         PyTorch models its tutorials load, yet a size most computers can hold. A larger
@@ -267,7 +280,8 @@ def load(path: Path, *, max_bytes: int | None = 2**32) -> dict[str, npt.NDArray[
         declare more than ``max_bytes``. The message names the file, the entry and what is
         wrong with it.
     TypeError
-        If ``max_bytes`` is not an int or None.
+        If ``path`` is not a str or path-like (an int would be read as an open file
+        descriptor), or ``max_bytes`` is not an int or None.
 
     Examples
     --------
@@ -284,8 +298,8 @@ def load(path: Path, *, max_bytes: int | None = 2**32) -> dict[str, npt.NDArray[
     ...
     ValueError: ...entry 'w' declares shape (2, 2) of float64, 32 bytes, more than max_bytes...
     """
+    where = _checked_path(path, "nn.load")
     limit = _checked_limit(max_bytes)
-    where = os.fspath(path)
     try:
         file = open(path, "rb")  # noqa: SIM115 (closed below, on every path)
     except FileNotFoundError:

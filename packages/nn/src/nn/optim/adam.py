@@ -6,16 +6,8 @@ import math
 
 import numpy as np
 
-from nn.optim.optimizer import (
-    Optimizer,
-    ParamGroup,
-    Params,
-    StateSpec,
-    check_bool,
-    check_non_negative,
-    check_number,
-    describe,
-)
+from nn.checks import check_bool, check_non_negative, check_number, describe
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec
 
 __all__ = ["Adam", "AdamW"]
 
@@ -60,8 +52,8 @@ class Adam(Optimizer):
     ValueError
         If ``lr``, ``eps`` or ``weight_decay`` is negative, NaN or infinite, ``betas`` does
         not have two values, or a beta is outside ``[0, 1)``, naming the value. The same
-        checks run on a group that :meth:`add_param_group` adds or
-        :meth:`load_state_dict` loads.
+        checks run on a group that :meth:`~nn.optim.Optimizer.add_param_group` adds or
+        :meth:`~nn.optim.Optimizer.load_state_dict` loads.
 
     Examples
     --------

@@ -18,7 +18,8 @@ import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from nn.optim.optimizer import Optimizer, check_non_negative, describe
+from nn.checks import check_non_negative, describe
+from nn.optim.optimizer import Optimizer
 
 __all__ = ["CosineAnnealingLR", "LRScheduler", "LambdaLR", "StepLR"]
 

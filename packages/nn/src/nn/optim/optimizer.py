@@ -11,13 +11,11 @@ Every hyper-parameter is checked when a group is made (by the constructor or
 :meth:`~Optimizer.add_param_group`) and when one is loaded, so a wrong value fails there,
 with a message naming it, rather than as a numpy error in the middle of a step.
 
-Internal (public so that the optimizers' and schedulers' modules can import them, but not
-part of the API): ``check_number``, ``check_non_negative``, ``check_bool``, ``describe``.
+The argument checks themselves live in :mod:`nn.checks`, shared with the layers.
 """
 
 from __future__ import annotations
 
-import math
 import numbers
 import reprlib
 from collections.abc import Iterable, Mapping
@@ -25,9 +23,10 @@ from typing import Any
 
 import numpy as np
 
+from nn.checks import check_non_negative, describe
 from tensorgrad import Value
 
-__all__ = ["Optimizer"]  # the user-facing API; the checkers below are internal
+__all__ = ["Optimizer"]
 
 ParamGroup = dict[str, Any]
 Params = Iterable[Value] | Iterable[Mapping[str, Any]]
@@ -402,174 +401,6 @@ class Optimizer:
             lines.append(f"Parameter Group {k}")
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join([*lines, ")"])
-
-
-def describe(value: object) -> str:
-    """A value as an error message shows it: its type, then a short repr.
-
-    Internal: how the optimizers and schedulers name a wrong value.
-
-    Parameters
-    ----------
-    value : object
-        Anything.
-
-    Returns
-    -------
-    str
-        The type's name and the repr, cut to a few dozen characters; only the repr if it
-        starts with the type's name (``None``, a Value).
-
-    Examples
-    --------
-    >>> from nn.optim.optimizer import describe
-    >>> describe("0.1")
-    "str '0.1'"
-    >>> describe(None)
-    'None'
-    """
-    shown = reprlib.repr(value)
-    if value is None or shown.startswith(type(value).__name__):  # "Value(...)" says it
-        return shown
-    return f"{type(value).__name__} {shown}"
-
-
-def check_number(
-    owner: str, argument: str, value: object, label: str | None = None
-) -> numbers.Real:
-    """Raise unless a hyper-parameter is a finite real number; else return it.
-
-    Internal: the check under every numeric hyper-parameter of the optimizers and
-    schedulers. An int, a float and a numpy number are real numbers; a bool (which Python
-    counts as an int), a string, None, an array or a Value are not.
-
-    Parameters
-    ----------
-    owner : str
-        Who checks (the optimizer's name), which starts the message.
-    argument : str
-        The argument's name, such as ``"lr"``.
-    value : object
-        Its value.
-    label : str, optional
-        How PyTorch's message calls it (``"learning rate"``); ``"<argument> value"`` if
-        not given, as in PyTorch's ``"Invalid momentum value: -1"``.
-
-    Returns
-    -------
-    numbers.Real
-        ``value`` itself, now known to be a real number.
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not a real number, naming the argument and the type.
-    ValueError
-        If it is NaN or infinite, naming the value.
-
-    Examples
-    --------
-    >>> from nn.optim.optimizer import check_number
-    >>> check_number("SGD", "dampening", 0.1)
-    0.1
-    >>> check_number("SGD", "lr", "0.1", "learning rate")
-    Traceback (most recent call last):
-    ...
-    TypeError: SGD: lr must be a real number, got str '0.1'
-    >>> check_number("SGD", "dampening", float("inf"))
-    Traceback (most recent call last):
-    ...
-    ValueError: SGD: Invalid dampening value: inf (dampening must be a finite number)
-    """
-    # bool is an int to Python (and np.bool_ is not a number to numbers.Real): refuse both,
-    # since True where a rate goes is a mistake, not the number 1.
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{owner}: {argument} must be a real number, got {describe(value)}")
-    # An int is always finite (math.isfinite would overflow on a huge one).
-    if not isinstance(value, numbers.Integral) and not math.isfinite(value):
-        raise ValueError(
-            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
-            f"({argument} must be a finite number)"
-        )
-    return value
-
-
-def check_non_negative(owner: str, argument: str, value: object, label: str | None = None) -> None:
-    """Raise unless a hyper-parameter is a finite real number ``>= 0``.
-
-    Internal: the check behind the optimizers' ``_check_hyperparameters``. The message is
-    PyTorch's (``"Invalid learning rate: -1"``), after the optimizer's name, with the rule.
-
-    Parameters
-    ----------
-    owner : str
-        Who checks (the optimizer's name), which starts the message.
-    argument : str
-        The argument's name, such as ``"momentum"``.
-    value : object
-        Its value.
-    label : str, optional
-        How PyTorch's message calls it, as for :func:`check_number`.
-
-    Raises
-    ------
-    TypeError
-        If ``value`` is not a real number (see :func:`check_number`).
-    ValueError
-        If it is negative, NaN or infinite, naming the optimizer, the hyper-parameter and
-        the value.
-
-    Examples
-    --------
-    >>> from nn.optim.optimizer import check_non_negative
-    >>> check_non_negative("SGD", "momentum", 0.9)
-    >>> check_non_negative("SGD", "momentum", -0.1)
-    Traceback (most recent call last):
-    ...
-    ValueError: SGD: Invalid momentum value: -0.1 (momentum must be a finite number >= 0)
-    >>> check_non_negative("Adam", "lr", float("nan"), "learning rate")
-    Traceback (most recent call last):
-    ...
-    ValueError: Adam: Invalid learning rate: nan (lr must be a finite number)
-    """
-    if check_number(owner, argument, value, label) < 0:
-        raise ValueError(
-            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
-            f"({argument} must be a finite number >= 0)"
-        )
-
-
-def check_bool(owner: str, argument: str, value: object) -> None:
-    """Raise TypeError unless a switch (such as ``nesterov``) is True or False.
-
-    Internal: without it, any non-empty string would switch a feature on.
-
-    Parameters
-    ----------
-    owner : str
-        Who checks (the optimizer's name), which starts the message.
-    argument : str
-        The argument's name.
-    value : object
-        Its value; a numpy bool is accepted.
-
-    Raises
-    ------
-    TypeError
-        Naming the argument and the value.
-
-    Examples
-    --------
-    >>> from nn.optim.optimizer import check_bool
-    >>> check_bool("Adam", "amsgrad", "yes")
-    Traceback (most recent call last):
-    ...
-    TypeError: Adam: amsgrad must be a bool (True or False), got str 'yes'
-    """
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(
-            f"{owner}: {argument} must be a bool (True or False), got {describe(value)}"
-        )
 
 
 def _as_list(what: str, values: object, items: str = "Values") -> list[Any]:

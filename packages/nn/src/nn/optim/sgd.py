@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from nn.optim.optimizer import (
-    Optimizer,
-    ParamGroup,
-    Params,
-    StateSpec,
-    check_bool,
-    check_non_negative,
-    check_number,
-)
+from nn.checks import check_bool, check_non_negative, check_number
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec
 
 __all__ = ["SGD"]
 
@@ -51,8 +44,9 @@ class SGD(Optimizer):
     ValueError
         If ``lr``, ``momentum`` or ``weight_decay`` is negative, any of the four is NaN or
         infinite (naming the value), or ``nesterov`` is set without momentum or with
-        dampening. The same checks run on a group that :meth:`add_param_group` adds or
-        :meth:`load_state_dict` loads.
+        dampening. The same checks run on a group that
+        :meth:`~nn.optim.Optimizer.add_param_group` adds or
+        :meth:`~nn.optim.Optimizer.load_state_dict` loads.
 
     Examples
     --------
