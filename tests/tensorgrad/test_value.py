@@ -412,7 +412,7 @@ def test_shape_errors() -> None:
         tg.concatenate([])
     with pytest.raises(ValueError, match=r"stack: all shapes must be equal, got \(2, 3\), \(\)"):
         tg.stack([x, 1.0])
-    with pytest.raises(TypeError, match="stack: expects Values or numpy arrays, got str"):
+    with pytest.raises(TypeError, match="stack: expected Values, numpy arrays or numbers, got str"):
         tg.stack([x, "a"])
     with pytest.raises(TypeError, match="stack: expects a list of Values, got Value"):
         tg.stack(x)
@@ -594,3 +594,42 @@ def test_clip_bounds_must_be_numbers_or_arrays_and_keep_the_dtype() -> None:
         x.clip("a", 1)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="clip: hi must be a number or a numpy array, got a Value"):
         x.clip(0.0, Value(1.0))  # type: ignore[arg-type]
+
+
+def test_int_array_constants_take_the_values_float_dtype_as_in_pytorch() -> None:
+    x = Value(np.array([1.5, 2.5], np.float32))
+    ints = np.array([2, 3])
+    for y in (x * ints, ints - x, x**ints, tg.maximum(x, ints), tg.where(ints > 2, x, ints)):
+        assert y.dtype == np.float32
+    assert tg.concatenate([x, ints]).dtype == np.float32
+    assert tg.stack([x, ints, np.ones(2)]).dtype == np.float64  # a float64 array promotes
+    (x * ints).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 3.0])
+
+
+def test_grad_assignment_and_requires_grad_are_checked() -> None:
+    x = Value([1.0, 2.0])
+    x.grad = [1, 2]
+    assert x.grad.dtype == np.float64
+    with pytest.raises(
+        TypeError, match=r"Value.grad =: expected an array of real numbers, got str"
+    ):
+        x.grad = "a"  # type: ignore[assignment]
+    with pytest.raises(TypeError, match=r"got ndarray \(numpy dtype complex128\)"):
+        x.grad = np.array([1j, 1.0])
+    with pytest.raises(ValueError, match=r"Value.grad =: grad of shape \(3,\) does not match"):
+        x.grad = np.ones(3)
+    with pytest.raises(
+        TypeError, match="Value\\(\\): requires_grad must be True or False, got str"
+    ):
+        Value([1.0], requires_grad="no")  # type: ignore[arg-type]
+    with pytest.raises(
+        TypeError, match="astype: a Value holds floating-point numbers; dtype int32"
+    ):
+        x.astype(np.int32)
+    with pytest.raises(TypeError, match="broadcast_to: the shape must be a tuple of ints, got 'a'"):
+        x.broadcast_to("a")  # type: ignore[arg-type]
+    with pytest.raises(
+        ValueError, match=r"clip: bounds of shapes \(3,\) and \(\) do not broadcast"
+    ):
+        x.clip(np.zeros(3), 1.0)

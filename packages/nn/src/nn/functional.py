@@ -59,7 +59,7 @@ def mse_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
     >>> mse_loss(Value([1.0, 2.0]), np.array([1.0, 4.0])).item()
     2.0
     """
-    check_reduction(reduction)
+    check_reduction(reduction, "mse_loss")
     x, y = _pair("mse_loss", input, target)
     diff = x - y
     return _reduce(diff * diff, reduction)
@@ -81,7 +81,7 @@ def l1_loss(input: Input, target: Input, reduction: str = "mean") -> Value:
     >>> l1_loss(Value([1.0, 2.0]), np.array([1.0, 4.0]), reduction="sum").item()
     2.0
     """
-    check_reduction(reduction)
+    check_reduction(reduction, "l1_loss")
     x, y = _pair("l1_loss", input, target)
     return _reduce((x - y).abs(), reduction)
 
@@ -136,7 +136,7 @@ def cross_entropy(
     array([[-0.107,  0.053,  0.053],
            [ 0.   ,  0.   ,  0.   ]])
     """
-    check_reduction(reduction)
+    check_reduction(reduction, "cross_entropy")
     given: object = label_smoothing  # (what the caller gave: not necessarily a float)
     if isinstance(given, bool) or not isinstance(given, numbers.Real):
         raise TypeError(
@@ -175,7 +175,7 @@ def nll_loss(input: Input, target: npt.ArrayLike, reduction: str = "mean") -> Va
     >>> round(nll_loss(log_probs, np.array([0, 1])).item(), 4)  # -(log 0.5 + log 0.9) / 2
     0.3993
     """
-    check_reduction(reduction)
+    check_reduction(reduction, "nll_loss")
     return _nll("nll_loss", _scores("nll_loss", input), target, reduction)
 
 
@@ -205,7 +205,7 @@ def binary_cross_entropy_with_logits(input: Input, target: Input, reduction: str
     >>> binary_cross_entropy_with_logits(x, np.array([1.0, 1.0, 1.0]), "none").data
     array([6.93147181e-01, 0.00000000e+00, 1.00000000e+03])
     """
-    check_reduction(reduction)
+    check_reduction(reduction, "binary_cross_entropy_with_logits")
     x, y = _pair("binary_cross_entropy_with_logits", input, target)
     x_data, y_data = operand_data(x), plain(y)
     loss = np.maximum(x_data, 0) - x_data * y_data + np.log1p(np.exp(-np.abs(x_data)))
@@ -252,7 +252,7 @@ def binary_cross_entropy(input: Input, target: Input, reduction: str = "mean") -
     >>> loss.item(), p.grad
     (100.0, array([ 5.e+11, -5.e+11], dtype=float32))
     """
-    check_reduction(reduction)
+    check_reduction(reduction, "binary_cross_entropy")
     p, y = _pair("binary_cross_entropy", input, target)
     p_data, y_data = operand_data(p), plain(y)
     if not ((p_data >= 0) & (p_data <= 1)).all():  # (NaN fails both comparisons)
@@ -398,8 +398,8 @@ def _reduce(loss: Value, reduction: str) -> Value:
     return loss
 
 
-def check_reduction(reduction: str) -> None:
-    """Raise ValueError unless ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``.
+def check_reduction(reduction: object, op: str) -> None:
+    """Raise unless ``reduction`` is ``"mean"``, ``"sum"`` or ``"none"``.
 
     Internal: every loss function checks its argument with it, and every loss module
     (:mod:`nn.loss`) checks its setting when it is made.
@@ -408,23 +408,32 @@ def check_reduction(reduction: str) -> None:
     ----------
     reduction : str
         The reduction asked for.
+    op : str
+        The loss, which starts the message.
 
     Raises
     ------
+    TypeError
+        If it is not a string, naming its type.
     ValueError
-        For another value, naming it.
+        For another string, naming it.
 
     Examples
     --------
     >>> from nn.functional import check_reduction
-    >>> check_reduction("sum")
-    >>> check_reduction("avg")
+    >>> check_reduction("sum", "mse_loss")
+    >>> check_reduction("avg", "mse_loss")
     Traceback (most recent call last):
     ...
-    ValueError: reduction must be 'mean', 'sum' or 'none', got 'avg'
+    ValueError: mse_loss: reduction must be 'mean', 'sum' or 'none', got 'avg'
     """
-    if not isinstance(reduction, str) or reduction not in _REDUCTIONS:
-        raise ValueError(f"reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+    if not isinstance(reduction, str):
+        raise TypeError(
+            f"{op}: reduction must be 'mean', 'sum' or 'none', got "
+            f"{type(reduction).__name__} {reduction!r}"
+        )
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
 def _scores(caller: str, input: Input) -> Value:

@@ -42,16 +42,7 @@ class _Loss(Module):
 
     def __init__(self, reduction: str = "mean") -> None:
         super().__init__()
-        name = type(self).__name__
-        if not isinstance(reduction, str):
-            raise TypeError(
-                f"{name}: reduction must be 'mean', 'sum' or 'none', got "
-                f"{type(reduction).__name__} {reduction!r}"
-            )
-        try:
-            F.check_reduction(reduction)
-        except ValueError as error:  # the same check as the functions', saying who asks
-            raise ValueError(f"{name}: {error}") from None
+        F.check_reduction(reduction, type(self).__name__)
         self.reduction = reduction
 
     def extra_repr(self) -> str:

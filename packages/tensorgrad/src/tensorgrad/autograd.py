@@ -29,7 +29,7 @@ functions and turns grad mode on, so the gradients come out as Values with a gra
 their own (see :mod:`tensorgrad.record`).
 
 Several threads may backpropagate at once into the same parameters: each walk is the
-thread's own, and the additions into a ``.grad`` take a lock (:func:`_store`), so no
+thread's own, and the additions into a ``.grad`` take a lock (``_store``), so no
 gradient is lost, as in PyTorch. The docs' "Threads: what is safe" page has the contract.
 """
 

@@ -43,6 +43,7 @@ __all__ = [
     "Array",
     "Like",
     "Operand",
+    "in_float",
     "like",
     "new_value",
     "node_of",
@@ -260,11 +261,14 @@ def revive(node: Node, data: Any) -> Value:
     return value
 
 
-def operand_data(x: object) -> Any:
+def operand_data(x: object, op: str = "") -> Any:
     """The array (or number) behind an operand, or NotImplemented if it is not numeric.
 
-    A numpy array of another dtype (complex, strings, objects) is an error right away:
-    handed back to numpy, it would only say that a Value does not support ufuncs.
+    NotImplemented (for a string, None, a list...) lets an operator hand over to the other
+    operand, and then Python says ``unsupported operand type(s)``, as for any class; a named
+    op raises :func:`type_error`. A numpy array of another dtype (complex, strings, objects)
+    is an error right away, naming ``op``: handed back to numpy, it would only say that a
+    Value does not support ufuncs.
 
     Examples
     --------
@@ -282,9 +286,32 @@ def operand_data(x: object) -> Any:
         return float(x) if type(x) is np.float64 else x  # (np.float64 is a float subclass)
     if isinstance(x, (np.ndarray, np.generic)):
         if x.dtype.kind not in "biuf" or x.dtype.itemsize > 8:
-            raise TypeError(f"a Value cannot be combined with a numpy array of dtype {x.dtype}")
+            raise TypeError(
+                f"{op}: a Value cannot be combined with a numpy array of dtype {x.dtype}"
+            )
         return x.item() if isinstance(x, np.generic) else x
     return NotImplemented
+
+
+def in_float(data: Any, other: Any) -> Any:
+    """``data``, an operand's array, in the float dtype of ``other`` if it is an int or bool
+    array: as in PyTorch, a float32 Value times an int array stays float32.
+
+    (numpy would make float64 of float32 and int64.) Anything else is returned as it is.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad.record import in_float
+    >>> in_float(np.array([1, 2]), np.ones(2, np.float32)).dtype
+    dtype('float32')
+    >>> in_float(2, np.ones(2, np.float32))
+    2
+    """
+    if type(data) is _ndarray and data.dtype.kind in "biu" and type(other) is _ndarray:
+        if other.dtype.kind == "f":
+            return data.astype(other.dtype)
+    return data
 
 
 def plain(x: Any) -> Any:
@@ -309,5 +336,8 @@ def type_error(op: str, *operands: object) -> TypeError:
     >>> print(type_error("where", 1.0, "two"))
     where: expected Values, numpy arrays or numbers, got float and str
     """
-    names = " and ".join(type(x).__name__ for x in operands)
+    names = " and ".join(
+        f"{type(x).__name__} of dtype {x.dtype}" if isinstance(x, np.ndarray) else type(x).__name__
+        for x in operands
+    )
     return TypeError(f"{op}: expected Values, numpy arrays or numbers, got {names}")

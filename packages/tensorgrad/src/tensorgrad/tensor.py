@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from tensorgrad.axes import flag
 from tensorgrad.node import Node, clock
 
 if TYPE_CHECKING:
@@ -105,7 +106,8 @@ class Value:
         requires_grad: bool = True,
     ) -> None:
         self._data = _float_array(data, dtype)
-        self.requires_grad = bool(requires_grad)
+        # Checked: bool("no") would be True.
+        self.requires_grad = flag(requires_grad, "requires_grad", "Value()")
         self._grad = None
         self._grad_shared = False
         self._node = None  # a leaf gets its node when an operation first uses it
@@ -256,10 +258,21 @@ class Value:
         if value is None:
             self._grad = None
             return
-        grad = np.asarray(value, dtype=self.dtype)
+        try:
+            given = np.asarray(value._data if isinstance(value, Value) else value)
+        except (TypeError, ValueError):
+            given = np.asarray(None)  # (ragged lists and the like: refused below)
+        if given.dtype.kind not in "biuf":
+            # complex among them: numpy would drop the imaginary part with only a warning
+            raise TypeError(
+                f"Value.grad =: expected an array of real numbers, got {type(value).__name__} "
+                f"(numpy dtype {given.dtype})"
+            )
+        grad = given.astype(self.dtype, copy=False)
         if grad.shape != self.shape:
             raise ValueError(
-                f"grad of shape {grad.shape} does not match the Value's shape {self.shape}"
+                f"Value.grad =: grad of shape {grad.shape} does not match the Value's shape "
+                f"{self.shape}"
             )
         self._grad = grad
         # A read-only array (a broadcast view, say) is read and added to as a shared one:
@@ -645,7 +658,7 @@ Tensor = Value
 """PyTorch's name for the same class."""
 
 
-def float_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
+def float_dtype(dtype: npt.DTypeLike, op: str = "Value()") -> np.dtype[Any]:
     """``dtype`` as a numpy dtype, which must be float32 or float64 (what a Value holds).
 
     float16 is refused rather than half-supported: numpy computes it slowly, in float32
@@ -667,12 +680,15 @@ def float_dtype(dtype: npt.DTypeLike) -> np.dtype[Any]:
     try:
         resolved = np.dtype(dtype)
     except TypeError:
-        raise TypeError(f"dtype must be float32 or float64, got {dtype!r}") from None
+        raise TypeError(f"{op}: dtype must be float32 or float64, got {dtype!r}") from None
     if resolved.kind != "f":
-        raise TypeError(f"a Value holds floating-point numbers; dtype {resolved} is not one")
+        raise TypeError(
+            f"{op}: a Value holds floating-point numbers; dtype {resolved} is not one "
+            f"(float32 or float64)"
+        )
     if resolved.itemsize not in (4, 8):
         raise TypeError(
-            f"a Value holds float32 or float64 numbers; {resolved} is not supported "
+            f"{op}: a Value holds float32 or float64 numbers; {resolved} is not supported "
             f"(convert it with .astype(np.float32))"
         )
     return resolved
@@ -688,7 +704,7 @@ def _float_array(
     """
     if isinstance(data, Value):
         data = data._data
-    target = None if dtype is None else float_dtype(dtype)
+    target = None if dtype is None else float_dtype(dtype, what)
     try:
         array = np.array(data, dtype=target) if copy else np.asarray(data, dtype=target)
     except (TypeError, ValueError) as error:

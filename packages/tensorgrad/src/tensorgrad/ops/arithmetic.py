@@ -17,7 +17,16 @@ import numpy as np
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.node import BackwardFn
 from tensorgrad.ops import select
-from tensorgrad.record import Array, Operand, node_of, operand_data, plain, record, type_error
+from tensorgrad.record import (
+    Array,
+    Operand,
+    in_float,
+    node_of,
+    operand_data,
+    plain,
+    record,
+    type_error,
+)
 from tensorgrad.tensor import Value
 
 __all__ = ["add", "div", "maximum", "minimum", "mul", "neg", "pow", "sub"]
@@ -40,9 +49,11 @@ def _elementwise(
     for ``+`` and ``-``; ``a`` in ``a / b``) it needs the shape and dtype only (see
     :func:`_shape_of`), so that no array is kept for nothing (``x @ W`` in ``x @ W + b``).
     """
-    a_data, b_data = operand_data(a), operand_data(b)
+    a_data, b_data = operand_data(a, op), operand_data(b, op)
     if a_data is NotImplemented or b_data is NotImplemented:
         return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other operand
+    if type(a) is np.ndarray or type(b) is np.ndarray:  # a constant array: ints take the float
+        a_data, b_data = in_float(a_data, b_data), in_float(b_data, a_data)
     try:
         data = fn(a_data, b_data)
     except ValueError:

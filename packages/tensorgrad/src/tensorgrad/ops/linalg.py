@@ -34,7 +34,7 @@ def matmul(a: Operand, b: Operand) -> Value:
     >>> matmul(Value([[1.0, 2.0]]), Value([[3.0], [4.0]])).numpy()
     array([[11.]])
     """
-    a_data, b_data = operand_data(a), operand_data(b)
+    a_data, b_data = operand_data(a, "matmul"), operand_data(b, "matmul")
     if a_data is NotImplemented or b_data is NotImplemented:
         return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other operand
     a_shape, b_shape = getattr(a_data, "shape", ()), getattr(b_data, "shape", ())
@@ -130,8 +130,8 @@ def linear(x: Operand, weight: Operand, bias: Operand | None = None) -> Value:
     >>> bias.grad
     array([1., 1.])
     """
-    x_data, w_data = operand_data(x), operand_data(weight)
-    b_data = None if bias is None else operand_data(bias)
+    x_data, w_data = operand_data(x, "linear"), operand_data(weight, "linear")
+    b_data = None if bias is None else operand_data(bias, "linear")
     if x_data is NotImplemented or w_data is NotImplemented or b_data is NotImplemented:
         named = (("x", x, x_data), ("weight", weight, w_data), ("bias", bias, b_data))
         name, operand = next((n, v) for n, v, d in named if d is NotImplemented)

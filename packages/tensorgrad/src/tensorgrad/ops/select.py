@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Array, Operand, like, operand_data, record, type_error
+from tensorgrad.record import Array, Operand, in_float, like, operand_data, record, type_error
 from tensorgrad.tensor import Value
 
 __all__ = ["compare", "where"]
@@ -31,7 +31,7 @@ def compare(fn: Callable[[Any, Any], Any], symbol: str, a: Value, b: object) -> 
     >>> compare(np.greater, ">", Value([-1.0, 2.0]), 0)
     array([False,  True])
     """
-    b_data = operand_data(b)
+    b_data = operand_data(b, symbol)
     if b_data is NotImplemented:
         return NotImplemented  # type: ignore[no-any-return]  # lets Python try the other operand
     try:
@@ -62,9 +62,10 @@ def where(condition: npt.ArrayLike, a: Operand, b: Operand) -> Value:
     mask = np.asarray(condition)
     if mask.dtype != np.bool_:
         raise TypeError(f"where: the condition must be boolean, got dtype {mask.dtype}")
-    a_data, b_data = operand_data(a), operand_data(b)
+    a_data, b_data = operand_data(a, "where"), operand_data(b, "where")
     if a_data is NotImplemented or b_data is NotImplemented:
         raise type_error("where", a, b)
+    a_data, b_data = in_float(a_data, b_data), in_float(b_data, a_data)
     try:
         data = np.where(mask, a_data, b_data)
     except ValueError:

@@ -15,7 +15,7 @@ import numpy as np
 
 from tensorgrad.axes import normalize_axes, shape_arg, single_axis
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Array, Operand, like, operand_data, record
+from tensorgrad.record import Array, Operand, like, operand_data, record, type_error
 from tensorgrad.tensor import Value
 
 __all__ = [
@@ -200,6 +200,8 @@ def broadcast_to(x: Value, shape: Sequence[int]) -> Value:
     (3, 2)
     """
     target = shape_arg((shape,))
+    if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in target):
+        raise TypeError(f"broadcast_to: the shape must be a tuple of ints, got {shape!r}")
     try:
         data = np.broadcast_to(x._data, target)
     except ValueError:
@@ -291,8 +293,14 @@ def _arrays(values: Sequence[Operand], op: str) -> list[Array]:
         raise ValueError(f"{op}: expects a non-empty list of Values, got an empty one")
     datas = []
     for v in values:
-        d = operand_data(v)
+        d = operand_data(v, op)
         if d is NotImplemented:
-            raise TypeError(f"{op}: expects Values or numpy arrays, got {type(v).__name__}")
+            raise type_error(op, v)
         datas.append(np.asarray(d))  # (a Python number, or a 0-d Value's array, as 0-d)
+    # Numbers and int arrays take the Values' dtype, as in an elementwise op: a float32 Value
+    # joined with them stays float32 (numpy would make float64 of them).
+    dtypes = [d.dtype for v, d in zip(values, datas) if isinstance(v, Value)]
+    if dtypes:
+        dtype = np.result_type(*dtypes)
+        datas = [d if d.dtype.kind == "f" and d.ndim else d.astype(dtype) for d in datas]
     return datas

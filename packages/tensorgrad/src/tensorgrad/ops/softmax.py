@@ -110,7 +110,7 @@ def _input(x: Operand, op: str) -> Value:
     """The Value to work on: ``x`` itself, or a constant one for a numpy array or a number."""
     if isinstance(x, Value):
         return x
-    if operand_data(x) is NotImplemented:
+    if operand_data(x, op) is NotImplemented:
         raise type_error(op, x)
     return Value(x, requires_grad=False)
 

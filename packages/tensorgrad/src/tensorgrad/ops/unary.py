@@ -118,7 +118,13 @@ def clip(x: Value, lo: float | None = None, hi: float | None = None) -> Value:
     if lo is None and hi is None:
         raise ValueError("clip: give at least one of lo and hi")
     lo, hi = _bound(lo, "lo", x), _bound(hi, "hi", x)
-    data = np.clip(x._data, lo, hi)
+    try:
+        data = np.clip(x._data, lo, hi)
+    except ValueError:
+        raise ValueError(
+            f"clip: bounds of shapes {np.shape(lo)} and {np.shape(hi)} do not broadcast to "
+            f"the Value's shape {x.shape}"
+        ) from None
     saved: tuple[Any, ...] = (x._data,)
     if lo is not None and hi is not None:
         crossed = np.greater(lo, hi)
@@ -139,7 +145,7 @@ def _bound(bound: Any, name: str, x: Value) -> Any:
             f"clip: {name} must be a number or a numpy array, got a Value; bounds get no "
             f"gradient here (tensorgrad.maximum and minimum give one to both operands)"
         )
-    data = operand_data(bound)
+    data = operand_data(bound, "clip")
     if data is NotImplemented:
         raise TypeError(
             f"clip: {name} must be a number or a numpy array, got {type(bound).__name__} {bound!r}"
@@ -168,7 +174,7 @@ def astype(x: Value, dtype: npt.DTypeLike) -> Value:
     >>> Value([1.5]).astype(np.float32).dtype
     dtype('float32')
     """
-    target = float_dtype(dtype)
+    target = float_dtype(dtype, "astype")
     return record(x._data.astype(target), "astype", _astype_backward, (x,), (None, x._data.dtype))
 
 

@@ -1,0 +1,693 @@
+"""Hostile inputs for nn: layers, losses, optimizers and the rest, fed wrong types, wrong
+dtypes, NaN and extreme values.
+
+What the sweep guards (issue 11, "Verification"), tensorgrad's promise
+(``tests/tensorgrad/test_hostile_inputs.py``) carried up to the layers:
+
+* A wrong type or value gets a clear error: a TypeError or ValueError (RuntimeError where
+  PyTorch raises one) whose message names the layer, loss or function and the offending
+  argument, its type or its value; never a raw numpy or Python error.
+* A layer keeps its dtype: given its own float dtype it answers in it (outputs and every
+  gradient); given another float dtype, or ints where it has float32 parameters, it raises
+  naming both dtypes, as PyTorch's do ("mat1 and mat2 must have the same dtype"); never a
+  silent float64 result from a float32 model.
+* NaN in is NaN out where the math has it, and only there; at ±1e4, ±88 and ±17 (logits),
+  and at p = 0 and p = 1 for binary_cross_entropy, every loss and layer gives finite values
+  and gradients, in float32 and in float64. ``tests/crosscheck/test_float32_extremes_vs_torch.py``
+  compares those values with PyTorch's.
+
+Tables drive it: :data:`LAYERS` (how to make each layer), :data:`LOSSES` (each loss function
+and its module, with sample inputs), :data:`BAD` (wrong calls of every public callable).
+The first tests fail when ``nn.__all__`` or the ``__all__`` of one of its modules gains a
+name that no table knows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import pytest
+from hostile import CLEAR, WITH_RUNTIME, clear_or_result, refuses, strict
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import nn
+import nn.data
+import nn.functional as F  # noqa: N812  (PyTorch's conventional name)
+import nn.init
+import nn.optim
+import nn.optim.lr_scheduler
+import nn.optim.lr_scheduler as schedulers
+from tensorgrad import Value
+
+nan = math.nan
+FLOATS = (np.float32, np.float64)
+
+
+def rng() -> np.random.Generator:
+    return np.random.default_rng(0)
+
+
+# -- the layers --------------------------------------------------------------------------------
+
+
+def same(x: np.ndarray, out: np.ndarray) -> None:
+    """Elementwise: NaN exactly where the input is NaN."""
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(x))
+
+
+def by_row(x: np.ndarray, out: np.ndarray) -> None:
+    """An affine map of each row: a row with a NaN is all NaN, the other rows finite."""
+    bad = np.isnan(x).any(axis=-1, keepdims=True)
+    np.testing.assert_array_equal(np.isnan(out), np.broadcast_to(bad, out.shape))
+
+
+@dataclass(frozen=True)
+class Layer:
+    """How to make a layer whose parameters (if any) have ``dtype``; the names an error
+    about it may use; and how a NaN in its input goes through."""
+
+    make: Callable[[Any], nn.Module]
+    names: tuple[str, ...]
+    nan: Callable[[np.ndarray, np.ndarray], None] = same
+    has_parameters: bool = False
+    rearranges: bool = False  # computes nothing: an array of ints stays one, as in PyTorch
+
+
+def _linear(n_in: int, n_out: int, dtype: Any) -> nn.Linear:
+    return nn.Linear(n_in, n_out, dtype=dtype, generator=rng())
+
+
+LAYERS: dict[str, Layer] = {
+    # every layer of nn.__all__, made for inputs of shape (N, 3)
+    "Linear": Layer(lambda d: _linear(3, 2, d), ("Linear", "linear"), by_row, True),
+    "ReLU": Layer(lambda d: nn.ReLU(), ("ReLU",)),
+    "Tanh": Layer(lambda d: nn.Tanh(), ("Tanh",)),
+    "Sigmoid": Layer(lambda d: nn.Sigmoid(), ("Sigmoid",)),
+    "Identity": Layer(lambda d: nn.Identity(), ("Identity",), rearranges=True),
+    "Flatten": Layer(lambda d: nn.Flatten(), ("Flatten",), rearranges=True),
+    "Dropout": Layer(lambda d: nn.Dropout(0.5, generator=rng()), ("Dropout",)),
+    "Sequential": Layer(
+        lambda d: nn.Sequential(_linear(3, 4, d), nn.Tanh(), _linear(4, 2, d)),
+        ("Sequential", "Linear", "linear"),  # the layer that refuses may be one inside
+        by_row,
+        True,
+    ),
+    "MLP": Layer(
+        lambda d: nn.MLP(3, [4, 2], dtype=d, generator=rng()),
+        ("MLP", "Linear", "linear"),
+        by_row,
+        True,
+    ),
+}
+WITH_PARAMETERS = [name for name, layer in LAYERS.items() if layer.has_parameters]
+OTHER = {np.float32: np.float64, np.float64: np.float32}
+
+REAL = (0.0, -0.0, 17.0, -17.0, 88.0, -88.0, 1e4, -1e4)
+
+
+def batches(extremes: tuple[float, ...] = REAL, lo: float = -3.0, hi: float = 3.0):
+    """float32 and float64 batches of shape (N, 3), extreme and ordinary values."""
+
+    def batch(dtype: Any) -> st.SearchStrategy[np.ndarray]:
+        exact = [float(np.dtype(dtype).type(e)) for e in extremes]
+        ordinary = st.floats(lo, hi, width=np.finfo(dtype).bits)
+        elements = st.one_of(st.sampled_from(exact), ordinary)
+        return hnp.arrays(dtype, st.tuples(st.integers(1, 4), st.just(3)), elements=elements)
+
+    return st.sampled_from(FLOATS).flatmap(batch)
+
+
+def run(module: nn.Module, x: np.ndarray) -> tuple[Value, Value]:
+    """The module on ``x`` as a Value, backward with ones: (input, output)."""
+    v = Value(x)
+    out = module(v)
+    out.backward(np.ones(out.shape, out.dtype))
+    return v, out
+
+
+def check_layer(name: str, x: np.ndarray) -> None:
+    """The layer, with parameters of ``x``'s dtype, on ``x``: finite, in that dtype."""
+    model = LAYERS[name].make(x.dtype.type)
+    with strict():
+        v, out = run(model, x)
+    assert out.dtype == x.dtype, f"{name}: a {x.dtype} model and input gave {out.dtype}"
+    assert np.isfinite(out.data).all(), f"{name}({x!r}) = {out.data!r}"
+    for grad in [v.grad, *(p.grad for p in model.parameters())]:
+        assert grad.dtype == x.dtype
+        assert np.isfinite(grad).all(), f"{name}: a gradient {grad!r} at {x!r}"
+
+
+def every_extreme(extremes: tuple[float, ...], dtype: Any) -> np.ndarray:
+    """A batch of 3 columns holding every extreme value (repeated to fill the last row)."""
+    values = np.resize(np.array(extremes, dtype), 3 * math.ceil(len(extremes) / 3))
+    return values.reshape(-1, 3)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", LAYERS)
+def test_a_layer_at_every_extreme_at_once(name: str, dtype: Any) -> None:
+    check_layer(name, every_extreme(REAL, dtype))
+
+
+@pytest.mark.parametrize("name", LAYERS)
+@settings(max_examples=15)
+@given(x=batches())
+def test_a_layer_at_extreme_values_mixed_with_ordinary_ones(name: str, x: np.ndarray) -> None:
+    check_layer(name, x)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", LAYERS)
+def test_a_layer_keeps_nan_where_it_is(name: str, dtype: Any) -> None:
+    x = np.array([[0.5, nan, -1.0], [1.0, 2.0, 3.0]], dtype)
+    model = LAYERS[name].make(dtype)
+    with strict():
+        out = model(x)
+    LAYERS[name].nan(x, np.asarray(out.data if isinstance(out, Value) else out))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", WITH_PARAMETERS)
+def test_a_layer_refuses_another_float_dtype(name: str, dtype: Any) -> None:
+    """As PyTorch's: a float32 model given float64 data (or the other way) raises, naming both."""
+    layer = LAYERS[name]
+    model = layer.make(dtype)
+    for x in (np.ones((2, 3), OTHER[dtype]), Value(np.ones((2, 3), OTHER[dtype]))):
+        refuses(lambda x=x: model(x), layer.names, ("float32&float64",), WITH_RUNTIME)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", LAYERS)
+def test_a_layer_given_ints_refuses_them_or_computes_in_float64(name: str, dtype: Any) -> None:
+    """Ints are refused by a float32 model, naming the dtypes (as PyTorch's: "mat1 and mat2
+    must have the same dtype, but got Long and Float"). A float64 model or a layer without
+    parameters may take them as float64 instead, as Value() does; Identity and Flatten,
+    which compute nothing, may hand back ints."""
+    layer = LAYERS[name]
+    x = np.arange(6).reshape(2, 3)
+    model = layer.make(dtype)
+    if layer.has_parameters and dtype == np.float32:
+        refuses(lambda: model(x), layer.names, ("int64&float32",), WITH_RUNTIME)
+        return
+    out = clear_or_result(lambda: model(x), layer.names, ("int64",), WITH_RUNTIME)
+    if out is not None:
+        expected = x.dtype if layer.rearranges else np.float64
+        assert np.asarray(out.data if isinstance(out, Value) else out).dtype == expected
+
+
+NOT_ARRAYS = {
+    # inputs that are not a Value or a numpy array of real numbers, and what a message mentions
+    "list": ([[1.0, 2.0, 3.0]], "list"),
+    "str": ("abc", "str|<U3"),
+    "None": (None, "NoneType|None|object"),  # (numpy makes an object array of it)
+    "dict": ({"x": 1.0}, "dict|object"),
+    "complex array": (np.full((1, 3), 1j), "complex"),
+    "str array": (np.full((1, 3), "a"), "<U1|str"),
+    "object array": (np.array([[1.0, None, 2.0]]), "object"),
+}
+
+
+@pytest.mark.parametrize("given_", NOT_ARRAYS)
+@pytest.mark.parametrize("name", LAYERS)
+def test_a_layer_refuses_what_is_not_an_array(name: str, given_: str) -> None:
+    """As PyTorch's "argument 'input' must be Tensor, not list"; Identity returns anything."""
+    x, mentions = NOT_ARRAYS[given_]
+    model = LAYERS[name].make(np.float64)
+    if name == "Identity":
+        assert model(x) is x
+        return
+    refuses(lambda: model(x), LAYERS[name].names, tuple(mentions.split("|")))
+
+
+# -- the losses --------------------------------------------------------------------------------
+
+
+def regression(x: np.ndarray) -> np.ndarray:
+    return np.linspace(-2.0, 2.0, x.size).reshape(x.shape).astype(x.dtype)
+
+
+def classes(x: np.ndarray) -> np.ndarray:
+    return np.arange(x.shape[0]) % x.shape[1]  # sample 0 is of class 0
+
+
+def labels(x: np.ndarray) -> np.ndarray:
+    return (np.arange(x.size).reshape(x.shape) % 3 / 2).astype(x.dtype)  # 0, 0.5, 1, 0...
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss: its function and module, its targets for an input, where its input comes
+    from, and whether a NaN spoils a whole row (the classification losses) or one element."""
+
+    function: Callable[..., Value]
+    module: type[nn.Module]
+    target: Callable[[np.ndarray], np.ndarray]
+    extremes: tuple[float, ...] = REAL
+    lo: float = -3.0
+    hi: float = 3.0
+    per_row: bool = False
+
+
+PROBABILITIES = (0.0, 1.0, 1e-30, 0.5)  # p = 0 and p = 1: log clamped at -100, as PyTorch
+
+LOSSES: dict[str, Loss] = {
+    # every loss of nn.functional.__all__, with its module
+    "mse_loss": Loss(F.mse_loss, nn.MSELoss, regression),
+    "l1_loss": Loss(F.l1_loss, nn.L1Loss, regression),
+    "cross_entropy": Loss(F.cross_entropy, nn.CrossEntropyLoss, classes, per_row=True),
+    "nll_loss": Loss(F.nll_loss, nn.NLLLoss, classes, per_row=True),
+    "binary_cross_entropy": Loss(
+        F.binary_cross_entropy, nn.BCELoss, labels, PROBABILITIES, lo=0.0, hi=1.0
+    ),
+    "binary_cross_entropy_with_logits": Loss(
+        F.binary_cross_entropy_with_logits, nn.BCEWithLogitsLoss, labels
+    ),
+}
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def calls(name: str) -> dict[str, Callable[..., Value]]:
+    """The loss as a function and as a module, each called ``(input, target, reduction)``."""
+    loss = LOSSES[name]
+    return {
+        "function": lambda x, t, r="mean": loss.function(x, t, reduction=r),
+        "module": lambda x, t, r="mean": loss.module(reduction=r)(x, t),
+    }
+
+
+def check_loss(name: str, how: str, x: np.ndarray) -> None:
+    """The loss on ``x``, in every reduction: finite, in ``x``'s dtype, and so its gradient."""
+    target = LOSSES[name].target(x)
+    for reduction in REDUCTIONS:
+        v = Value(x)
+        with strict():
+            out = calls(name)[how](v, target, reduction)
+            out.backward(np.ones(out.shape, out.dtype))
+        assert out.dtype == x.dtype, f"{name}: a {x.dtype} input gave a {out.dtype} loss"
+        assert np.isfinite(out.data).all(), f"{name}({x!r}, reduction={reduction!r}) = {out.data}"
+        assert v.grad.dtype == x.dtype
+        assert np.isfinite(v.grad).all(), f"{name}: gradient {v.grad!r} at {x!r}"
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("how", ["function", "module"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_a_loss_at_every_extreme_at_once(name: str, how: str, dtype: Any) -> None:
+    check_loss(name, how, every_extreme(LOSSES[name].extremes, dtype))
+
+
+@pytest.mark.parametrize("how", ["function", "module"])
+@pytest.mark.parametrize("name", LOSSES)
+@settings(max_examples=10)
+@given(data=st.data())
+def test_a_loss_at_extreme_values_mixed_with_ordinary_ones(name: str, how: str, data: Any) -> None:
+    loss = LOSSES[name]
+    check_loss(name, how, data.draw(batches(loss.extremes, loss.lo, loss.hi), label="input"))
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("name", LOSSES)
+def test_a_loss_keeps_nan_where_it_is(name: str, dtype: Any) -> None:
+    """NaN in the first sample's first element: that element's loss (that sample's, for the
+    classification losses) is NaN, and the others are not. binary_cross_entropy may refuse
+    a NaN instead, as PyTorch does ("all elements of input should be between 0 and 1")."""
+    loss = LOSSES[name]
+    x = np.array([[0.25, 0.5, 0.75], [0.5, 0.25, 0.125]], dtype)
+    x[0, 0] = nan
+    refusable = WITH_RUNTIME if name == "binary_cross_entropy" else ()
+    out = clear_or_result(
+        lambda: loss.function(Value(x), loss.target(x), reduction="none"),
+        (name,),
+        ("nan", "NaN", "[0, 1]"),
+        refusable,
+    )
+    if out is None:
+        return
+    expected = np.isnan(x).any(axis=1) if loss.per_row else np.isnan(x)
+    np.testing.assert_array_equal(np.isnan(out.data), expected)
+
+
+@pytest.mark.parametrize("name", [n for n, loss in LOSSES.items() if loss.target is not classes])
+def test_an_int_target_keeps_a_float32_loss_float32(name: str) -> None:
+    """As PyTorch: float32 predictions against int targets (0 and 1) give a float32 loss."""
+    x = Value(np.array([[0.25, 0.75]], np.float32))
+    with strict():
+        out = LOSSES[name].function(x, np.array([[0, 1]]))
+        out.backward()
+    assert out.dtype == np.float32
+    assert x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("given_", NOT_ARRAYS)
+@pytest.mark.parametrize("how", ["function", "module"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_a_loss_refuses_an_input_that_is_not_an_array(name: str, how: str, given_: str) -> None:
+    x, mentions = NOT_ARRAYS[given_]
+    target = LOSSES[name].target(np.ones((1, 3)))
+    names = (name, LOSSES[name].module.__name__)
+    refuses(lambda: calls(name)[how](x, target), names, tuple(mentions.split("|")))
+
+
+@pytest.mark.parametrize("given_", [g for g in NOT_ARRAYS if g != "list"])
+@pytest.mark.parametrize("name", LOSSES)
+def test_a_loss_refuses_a_target_that_is_not_an_array(name: str, given_: str) -> None:
+    """A list of numbers may be taken as its array (the test below); the rest is refused."""
+    target, mentions = NOT_ARRAYS[given_]
+    x = Value(np.full((1, 3), 0.5))
+    refuses(lambda: LOSSES[name].function(x, target), (name,), tuple(mentions.split("|")))
+
+
+@pytest.mark.parametrize("name", LOSSES)
+def test_a_loss_takes_a_list_target_as_its_array_or_refuses_it(name: str) -> None:
+    x = np.full((2, 3), 0.5)
+    target = LOSSES[name].target(x)
+    out = clear_or_result(
+        lambda: LOSSES[name].function(Value(x), target.tolist()), (name,), ("list",)
+    )
+    if out is not None:
+        assert out.item() == LOSSES[name].function(Value(x), target).item()
+
+
+# -- wrong calls of everything else ------------------------------------------------------------
+
+
+class Bad(NamedTuple):
+    op: str  # a public name of nn or of one of its modules
+    label: str
+    call: Callable[[], Any]
+    names: tuple[str, ...]
+    mentions: tuple[str, ...]
+    kinds: Any = CLEAR
+
+
+def wrong(op: str, names: tuple[str, ...], *rows: tuple[Any, ...]) -> list[Bad]:
+    """The wrong calls of one op, a row each: ``(label, call, "mention|or mention"[, kinds])``."""
+    return [
+        Bad(op, label, call, names, tuple(mentions.split("|")), *kinds)
+        for label, call, mentions, *kinds in rows
+    ]
+
+
+def params() -> list[nn.Parameter]:
+    return list(_linear(3, 2, np.float64).parameters())
+
+
+def optimizer() -> nn.SGD:
+    return nn.SGD(params(), lr=0.1)
+
+
+def layer() -> nn.Linear:
+    return _linear(3, 2, np.float64)
+
+
+def W() -> nn.Parameter:  # noqa: N802  (a weight)
+    return layer().weight
+
+
+def logits() -> Value:
+    return Value(np.zeros((2, 3)))
+
+
+def ce(target: Any, *args: Any, **kwargs: Any) -> Value:
+    """cross_entropy of 2 samples of 3 classes."""
+    return F.cross_entropy(logits(), target, *args, **kwargs)
+
+
+Y = np.array([0, 1])  # the classes of the 2 samples
+
+
+def loader(**kwargs: Any) -> nn.data.DataLoader:
+    return nn.data.DataLoader(nn.data.TensorDataset(np.ones(3)), **kwargs)
+
+
+def save_in_a_temporary_folder(obj: Any) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        nn.save(obj, Path(folder) / "model.npz")
+
+
+def load_a_text_file() -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notes.txt"
+        path.write_text("not a checkpoint")
+        return nn.load(path)
+
+
+# fmt: off
+BAD: list[Bad] = [
+    *wrong("Linear", ("Linear",),
+        ("Linear('a', 2)", lambda: nn.Linear("a", 2), "str|'a'"),
+        ("Linear(2, None)", lambda: nn.Linear(2, None), "None"),
+        ("Linear(2.5, 2)", lambda: nn.Linear(2.5, 2), "float|2.5"),
+        ("Linear(dtype=int32)", lambda: nn.Linear(2, 2, dtype=np.int32), "int32"),
+        ("Linear(dtype='nonsense')", lambda: nn.Linear(2, 2, dtype="nonsense"), "nonsense"),
+        ("Linear(3, 2)(shape (2, 4))", lambda: layer()(np.ones((2, 4))), "(2, 4)"),
+    ),
+    *wrong("Dropout", ("Dropout",),
+        ("Dropout('a')", lambda: nn.Dropout("a"), "str|'a'"),
+        ("Dropout(None)", lambda: nn.Dropout(None), "None"),
+        ("Dropout(1.5)", lambda: nn.Dropout(1.5), "1.5"),
+        ("Dropout(nan)", lambda: nn.Dropout(nan), "nan"),
+    ),
+    *wrong("Flatten", ("Flatten",),
+        ("Flatten('a')(x)", lambda: nn.Flatten("a")(np.ones((2, 3))), "str|'a'"),
+        ("Flatten(5)(x)", lambda: nn.Flatten(5)(np.ones((2, 3))), "5", (*CLEAR, IndexError)),
+    ),
+    *wrong("Sequential", ("Sequential",),
+        ("Sequential('a')", lambda: nn.Sequential("a"), "str"),
+        ("Sequential(nn.ReLU)", lambda: nn.Sequential(nn.ReLU), "type|ReLU"),
+    ),
+    *wrong("MLP", ("MLP", "Linear"),
+        ("MLP(2, None)", lambda: nn.MLP(2, None), "NoneType|None"),
+        ("MLP('a', [2])", lambda: nn.MLP("a", [2]), "str|'a'"),
+        ("MLP(2, [3, 'a'])", lambda: nn.MLP(2, [3, "a"]), "str|'a'"),
+    ),
+    *wrong("Module", ("Module", "train", "load_state_dict"),
+        ("Module().train('yes')", lambda: nn.Module().train("yes"), "str|'yes'"),
+        ("load_state_dict('a')", lambda: layer().load_state_dict("a"), "str"),
+        ("load_state_dict(strs)", lambda: layer().load_state_dict({"weight": "a"}), "str|weight"),
+    ),
+    *wrong("Parameter", ("Parameter", "Value"),
+        ("Parameter('a')", lambda: nn.Parameter("a"), "str"),
+        ("Parameter(dtype=int32)", lambda: nn.Parameter([1.0], dtype=np.int32), "int32"),
+    ),
+    *wrong("cross_entropy", ("cross_entropy",),
+        ("target floats", lambda: ce(np.array([0.0, 1.0])), "float64"),
+        ("target a Value", lambda: ce(Value([0.0, 1.0])), "Value"),
+        ("target (2, 1)", lambda: ce(np.zeros((2, 1), int)), "(2, 1)"),
+        ("target class 3 of 3", lambda: ce(np.array([0, 3])), "3&classes"),
+        ("target class -1", lambda: ce(np.array([0, -1])), "-1"),
+        ("batch sizes", lambda: ce(np.array([0])), "2&1"),
+        ("input 1-D", lambda: F.cross_entropy(Value(np.zeros(3)), np.array([0])), "(3,)"),
+        ("reduction 'avg'", lambda: ce(Y, "avg"), "'avg'"),
+        ("reduction None", lambda: ce(Y, None), "None"),
+        ("label_smoothing 'a'", lambda: ce(Y, label_smoothing="a"), "str|'a'"),
+        ("label_smoothing None", lambda: ce(Y, label_smoothing=None), "None"),
+        ("label_smoothing 1.5", lambda: ce(Y, label_smoothing=1.5), "1.5"),
+        ("label_smoothing nan", lambda: ce(Y, label_smoothing=nan), "nan"),
+    ),
+    *wrong("nll_loss", ("nll_loss",),
+        ("target class 3 of 3", lambda: F.nll_loss(logits(), np.array([0, 3])), "3&classes"),
+        ("reduction 5", lambda: F.nll_loss(logits(), np.array([0, 1]), 5), "5"),
+    ),
+    *wrong("mse_loss", ("mse_loss",),
+        ("shapes (2, 3) and (3,)", lambda: F.mse_loss(logits(), np.ones(3)), "(2, 3)&(3,)"),
+        ("reduction 'avg'", lambda: F.mse_loss(logits(), np.ones((2, 3)), "avg"), "'avg'"),
+    ),
+    *wrong("binary_cross_entropy", ("binary_cross_entropy",),
+        ("p = 1.5", lambda: F.binary_cross_entropy(Value([1.5]), np.array([1.0])), "1.5"),
+        ("p = -0.5", lambda: F.binary_cross_entropy(Value([-0.5]), np.array([1.0])), "-0.5"),
+    ),
+    *wrong("MSELoss", ("MSELoss",),
+        ("MSELoss('avg')", lambda: nn.MSELoss("avg"), "'avg'"),
+        ("MSELoss(None)", lambda: nn.MSELoss(None), "None"),
+    ),
+    *wrong("L1Loss", ("L1Loss",), ("L1Loss('avg')", lambda: nn.L1Loss("avg"), "'avg'")),
+    *wrong("NLLLoss", ("NLLLoss",), ("NLLLoss(5)", lambda: nn.NLLLoss(5), "5")),
+    *wrong("BCELoss", ("BCELoss",), ("BCELoss('avg')", lambda: nn.BCELoss("avg"), "'avg'")),
+    *wrong("BCEWithLogitsLoss", ("BCEWithLogitsLoss",),
+        ("BCEWithLogitsLoss('avg')", lambda: nn.BCEWithLogitsLoss("avg"), "'avg'"),
+    ),
+    *wrong("CrossEntropyLoss", ("CrossEntropyLoss",),
+        ("CrossEntropyLoss('avg')", lambda: nn.CrossEntropyLoss("avg"), "'avg'"),
+        ("label_smoothing 'a'", lambda: nn.CrossEntropyLoss(label_smoothing="a"), "str|'a'"),
+    ),
+    *wrong("SGD", ("SGD",),
+        ("SGD(None)", lambda: nn.SGD(None, lr=0.1), "NoneType|None"),
+        ("SGD(5)", lambda: nn.SGD(5, lr=0.1), "int|5"),
+        ("SGD([array])", lambda: nn.SGD([np.ones(2)], lr=0.1), "ndarray"),
+        ("SGD(lr='a')", lambda: nn.SGD(params(), lr="a"), "str|'a'"),
+        ("SGD(lr=None)", lambda: nn.SGD(params(), lr=None), "None"),
+        ("SGD(lr=-1)", lambda: nn.SGD(params(), lr=-1.0), "-1"),
+        ("SGD(lr=nan)", lambda: nn.SGD(params(), lr=nan), "nan"),
+        ("SGD(momentum='a')", lambda: nn.SGD(params(), lr=0.1, momentum="a"), "str|'a'"),
+    ),
+    *wrong("Adam", ("Adam",),
+        ("Adam(betas='ab')", lambda: nn.Adam(params(), betas="ab"), "betas"),
+        ("Adam(betas=(0.9,))", lambda: nn.Adam(params(), betas=(0.9,)), "betas"),
+        ("Adam(betas=(0.9, 1.5))", lambda: nn.Adam(params(), betas=(0.9, 1.5)), "1.5"),
+        ("Adam(eps='a')", lambda: nn.Adam(params(), eps="a"), "str|'a'"),
+        ("Adam(lr=-1)", lambda: nn.Adam(params(), lr=-1.0), "-1"),
+    ),
+    *wrong("AdamW", ("AdamW",),
+        ("AdamW(weight_decay='a')", lambda: nn.AdamW(params(), weight_decay="a"), "str|'a'"),
+        ("AdamW(weight_decay=-1)", lambda: nn.AdamW(params(), weight_decay=-1.0), "-1"),
+    ),
+    *wrong("StepLR", ("StepLR",),
+        ("StepLR(opt, 'a')", lambda: schedulers.StepLR(optimizer(), "a"), "str|'a'"),
+        ("StepLR('opt', 2)", lambda: schedulers.StepLR("opt", 2), "str"),
+    ),
+    *wrong("CosineAnnealingLR", ("CosineAnnealingLR",),
+        ("CosineAnnealingLR(opt, 0)", lambda: schedulers.CosineAnnealingLR(optimizer(), 0), "0"),
+    ),
+    *wrong("LambdaLR", ("LambdaLR",),
+        ("LambdaLR(opt, 'a')", lambda: schedulers.LambdaLR(optimizer(), "a"), "str|callable"),
+    ),
+    *wrong("manual_seed", ("manual_seed",),
+        ("manual_seed('a')", lambda: nn.manual_seed("a"), "str|'a'"),
+        ("manual_seed(-1)", lambda: nn.manual_seed(-1), "-1"),
+        ("manual_seed(1.5)", lambda: nn.manual_seed(1.5), "float|1.5"),
+    ),
+    *wrong("save", ("save",),
+        ("save('a', path)", lambda: save_in_a_temporary_folder("a"), "str"),
+        ("save({'w': 'a'}, path)", lambda: save_in_a_temporary_folder({"w": "a"}), "str|'a'"),
+        ("save(state, None)", lambda: nn.save({"w": np.ones(2)}, None), "NoneType|None"),
+    ),
+    *wrong("load", ("load",),
+        ("load(None)", lambda: nn.load(None), "NoneType|None"),
+        ("load(a text file)", load_a_text_file, "notes.txt|checkpoint"),
+    ),
+    *wrong("TensorDataset", ("TensorDataset",),
+        ("TensorDataset(lengths)", lambda: nn.data.TensorDataset(np.ones(3), np.ones(4)), "(4,)"),
+        ("TensorDataset(5)", lambda: nn.data.TensorDataset(np.float64(5.0)), "()|0-d"),
+    ),
+    *wrong("DataLoader", ("DataLoader",),
+        ("DataLoader(batch_size='a')", lambda: loader(batch_size="a"), "'a'"),
+        ("DataLoader(batch_size=0)", lambda: loader(batch_size=0), "0"),
+        ("DataLoader(batch_size=2.5)", lambda: loader(batch_size=2.5), "2.5"),
+    ),
+    *wrong("calculate_gain", ("calculate_gain",),
+        ("calculate_gain('nonsense')", lambda: nn.init.calculate_gain("nonsense"), "'nonsense'"),
+        ("calculate_gain(param='a')", lambda: nn.init.calculate_gain("leaky_relu", "a"), "str|'a'"),
+    ),
+    *wrong("uniform_", ("uniform_",),
+        ("uniform_('a')", lambda: nn.init.uniform_("a"), "str"),
+        ("uniform_(array)", lambda: nn.init.uniform_(np.zeros(3)), "ndarray"),
+        ("uniform_(v, 'a')", lambda: nn.init.uniform_(Value(np.zeros(3)), "a"), "str|'a'"),
+    ),
+    *wrong("normal_", ("normal_",),
+        ("normal_(v, std='a')", lambda: nn.init.normal_(Value(np.zeros(3)), std="a"), "str|'a'"),
+        ("normal_(v, std=-1)", lambda: nn.init.normal_(Value(np.zeros(3)), std=-1.0), "-1"),
+    ),
+    *wrong("zeros_", ("zeros_",), ("zeros_(None)", lambda: nn.init.zeros_(None), "NoneType|None")),
+    *wrong("ones_", ("ones_",), ("ones_('a')", lambda: nn.init.ones_("a"), "str")),
+    *wrong("kaiming_uniform_", ("kaiming_uniform_",),
+        ("kaiming_uniform_(1-D)", lambda: nn.init.kaiming_uniform_(Value(np.zeros(3))), "(3,)|1"),
+        ("kaiming_uniform_(mode='a')", lambda: nn.init.kaiming_uniform_(W(), mode="a"), "'a'"),
+    ),
+    *wrong("xavier_uniform_", ("xavier_uniform_",),
+        ("xavier_uniform_(0-d)", lambda: nn.init.xavier_uniform_(Value(5.0)), "()|0"),
+        ("xavier_uniform_('a')", lambda: nn.init.xavier_uniform_("a"), "str"),
+    ),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", BAD, ids=[f"{case.op}: {case.label}" for case in BAD])
+def test_wrong_calls_are_refused_clearly(case: Bad) -> None:
+    refuses(case.call, case.names, case.mentions, case.kinds)
+
+
+@pytest.mark.parametrize("init", [n for n in nn.init.__all__ if n.endswith("_")])
+def test_init_keeps_a_float32_parameter_float32(init: str) -> None:
+    p = nn.Parameter(np.zeros((2, 3)), dtype=np.float32)
+    with strict():
+        getattr(nn.init, init)(p)
+    assert p.dtype == np.float32
+
+
+@pytest.mark.parametrize("make", [nn.SGD, nn.Adam, nn.AdamW])
+def test_an_optimizer_step_at_extreme_gradients_stays_finite_and_float32(make: Any) -> None:
+    model = nn.MLP(3, [4, 2], dtype=np.float32, generator=rng())
+    opt = make(model.parameters(), lr=0.01)
+    x = np.array([[1e4, -1e4, 88.0], [-88.0, 17.0, -17.0]], np.float32)
+    with strict():
+        for _ in range(3):
+            opt.zero_grad()
+            nn.cross_entropy(model(x), np.array([0, 1])).backward()
+            opt.step()
+    for p in model.parameters():
+        assert p.dtype == np.float32
+        assert np.isfinite(p.data).all()
+
+
+BOOL_FOR_FLOAT: dict[str, Callable[[Any], Any]] = {
+    # a call with a float argument; given True or False instead, it must answer as with 1.0
+    # or 0.0 (Python's bool is an int), or refuse the bool clearly, naming the argument
+    "Dropout(p)": lambda p: nn.Dropout(p, generator=rng())(np.ones((2, 3))),
+    "cross_entropy(label_smoothing)": lambda s: ce(Y, label_smoothing=s).item(),
+    "SGD(lr)": lambda lr: sgd_step(lr),
+    "normal_(std)": lambda std: nn.init.normal_(Value(np.zeros(3)), std=std, generator=rng()),
+}
+
+
+def sgd_step(lr: Any) -> np.ndarray:
+    w = nn.Parameter(np.ones(2))
+    w.grad = np.ones(2)
+    nn.SGD([w], lr=lr).step()
+    return w.data
+
+
+@pytest.mark.parametrize("flag", [True, False])
+@pytest.mark.parametrize("call", BOOL_FOR_FLOAT)
+def test_a_bool_where_a_float_goes_counts_as_its_number_or_is_refused(
+    call: str, flag: bool
+) -> None:
+    name, argument = re.fullmatch(r"(\w+)\((\w+)\)", call).groups()  # type: ignore[union-attr]
+    got = clear_or_result(lambda: BOOL_FOR_FLOAT[call](flag), (name,), (argument, "bool"))
+    if got is not None:
+        expected = BOOL_FOR_FLOAT[call](float(flag))
+        np.testing.assert_array_equal(
+            np.asarray(getattr(got, "data", got)), np.asarray(getattr(expected, "data", expected))
+        )
+
+
+# -- every public name has an entry ------------------------------------------------------------
+
+NOT_SWEPT = {
+    # public names with nothing of a user's to feed them, and why
+    "Dataset": "a Protocol, for type checkers",
+    "Optimizer": "the base class of SGD, Adam and AdamW",
+    "LRScheduler": "the base class of the schedulers",
+    "data": "a module: its names are swept one by one",
+    "functional": "a module: its names are swept one by one",
+    "init": "a module: its names are swept one by one",
+    "optim": "a module: its names are swept one by one",
+    "lr_scheduler": "a module: its names are swept one by one",
+}
+MODULES = [nn, F, nn.init, nn.data, nn.optim, nn.optim.lr_scheduler]
+
+
+def test_every_public_name_is_swept() -> None:
+    fed = {case.op for case in BAD}
+    loss_modules = {loss.module.__name__ for loss in LOSSES.values()}
+    assert set(F.__all__) == LOSSES.keys(), "add each loss of nn.functional to LOSSES"
+    for module in MODULES:
+        for name in module.__all__:
+            known = name in LAYERS or name in LOSSES or name in loss_modules or name in fed
+            assert known or name in NOT_SWEPT, f"{module.__name__}.{name}: add it to a table"
+
+
+def test_every_loss_has_its_module_and_wrong_settings() -> None:
+    fed = {case.op for case in BAD}
+    for loss in LOSSES.values():
+        assert loss.module.__name__ in nn.__all__
+        assert loss.module.__name__ in fed, f"add a wrong reduction of {loss.module.__name__}"
