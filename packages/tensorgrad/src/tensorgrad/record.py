@@ -308,10 +308,11 @@ def in_float(data: Any, other: Any) -> Any:
     >>> in_float(2, np.ones(2, np.float32))
     2
     """
-    if type(data) is _ndarray and data.dtype.kind in "biu" and type(other) is _ndarray:
-        if other.dtype.kind == "f":
-            return data.astype(other.dtype)
-    return data
+    if type(data) is not _ndarray or type(other) is not _ndarray:
+        return data
+    return (
+        data.astype(other.dtype) if data.dtype.kind in "biu" and other.dtype.kind == "f" else data
+    )
 
 
 def plain(x: Any) -> Any:

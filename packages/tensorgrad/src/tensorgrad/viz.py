@@ -32,6 +32,11 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
 
     Raises
     ------
+    TypeError
+        If ``root`` is not a Value, ``labels`` is not a mapping of Values to strings, or
+        ``rankdir`` is not a string.
+    ValueError
+        If ``rankdir`` is not one of the four directions.
     RuntimeError
         If a backward without ``retain_graph=True`` has freed the graph: it no longer
         exists to be drawn. Draw it before the backward, or keep it with
@@ -57,12 +62,18 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
     """
     if not isinstance(root, Value):
         raise TypeError(f"to_dot expects a Value, got {type(root).__name__}")
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
+    if not isinstance(rankdir, str):  # (an array would not even answer `in` with a bool)
+        raise TypeError(
+            f"to_dot: rankdir must be a str, one of 'LR', 'TB', 'RL', 'BT', got "
+            f"{type(rankdir).__name__} {rankdir!r}"
+        )
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"to_dot: rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
+    labels = _checked_labels(labels)
     # The graph is made of nodes; a root outside it (a constant) is drawn as a box alone.
     start = node_of(root) if root.requires_grad else Node(root)
     names: dict[Node, str] = {}
-    for value, text in (labels or {}).items():
+    for value, text in labels.items():
         if value is root:
             names[start] = text
         elif value._node is not None:  # (a Value without a node is not in the graph)
@@ -96,6 +107,32 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
             lines.append(f"  {ids[child]} -> {nid}_op;")
     lines.append("}")
     return "\n".join(lines)
+
+
+_RANKDIRS = ("LR", "TB", "RL", "BT")
+
+
+def _checked_labels(labels: object) -> Mapping[Value, str]:
+    """``labels`` (an empty mapping for None), if it maps Values to strings."""
+    if labels is None:
+        return {}
+    if not isinstance(labels, Mapping):
+        raise TypeError(
+            f"to_dot: labels must be a mapping of Values to str, such as {{x: 'x'}}, got "
+            f"{type(labels).__name__}"
+        )
+    for value, text in labels.items():
+        if not isinstance(value, Value):
+            raise TypeError(
+                f"to_dot: the keys of labels must be Values, got {type(value).__name__} "
+                f"{value!r} (labels maps each Value to its name: {{x: 'x'}})"
+            )
+        if not isinstance(text, str):
+            raise TypeError(
+                f"to_dot: the names in labels must be str, got {type(text).__name__} "
+                f"{text!r} for the Value of shape {value.shape}"
+            )
+    return labels
 
 
 def _escape(text: str) -> str:

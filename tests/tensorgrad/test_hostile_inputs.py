@@ -1,0 +1,885 @@
+"""Hostile inputs for tensorgrad: wrong types, wrong dtypes, NaN, inf and extreme values.
+
+What the sweep guards (issue 11, "Verification"): whatever a learner hands to a public
+function or method of tensorgrad, the answer is one of two things.
+
+* A clear error: a TypeError or ValueError (IndexError for an index or an axis out of
+  range, RuntimeError where PyTorch raises one) whose message names the op and the
+  offending argument, its type or its value. Never a raw error from numpy or Python
+  (AttributeError, KeyError, numpy's broadcast and ufunc messages, "too many values to
+  unpack", "not iterable"...), and never a numpy RuntimeWarning.
+* A correct result: NaN wherever an input's NaN reaches (never 0 instead), finite where
+  the math is finite (at ±1e4, ±88 and ±17 too, in float32 as in float64), and in the
+  input's dtype: float32 stays float32, and so does its gradient.
+
+Tables drive the sweep, so that every op is fed the same way:
+
+* :data:`OPS`, one sample call per op of :mod:`tensorgrad.ops` (the idea of the op index,
+  ``docs/_ext/op_index.py``): on it run the extreme-value, NaN, dtype and float16 sweeps.
+* :data:`BAD`, the wrong arguments each op must refuse: generated for every op that takes
+  an axis (:data:`AXIS_OPS`, :data:`ONE_AXIS_OPS`), written out for the rest.
+* :data:`OPERATORS`, every operator of Value, fed operands of foreign types.
+
+The first tests fail when tensorgrad gains a public name, a Value method, an operator or an
+op that no table knows: a new op cannot skip the sweep. Values are checked against PyTorch
+itself in ``tests/crosscheck/test_float32_extremes_vs_torch.py``; here PyTorch is the
+reference for behaviour only (dim 0 and -1 on a 0-d Value, the dtypes of mixed operations).
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import math
+import operator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import numpy as np
+import pytest
+from hostile import (
+    AXIS_ERRORS,
+    CLEAR,
+    WITH_RUNTIME,
+    clear_or_result,
+    refuses,
+    strict,
+    unclear,
+)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+import tensorgrad as tg
+import tensorgrad.ops
+from tensorgrad import Value
+from tensorgrad.ops.shape import permute
+
+nan = math.nan
+
+# -- one sample call per op --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Domain:
+    """Where an op's math is finite: the extreme values there, and a range of ordinary ones."""
+
+    extremes: tuple[float, ...]
+    lo: float = -3.0
+    hi: float = 3.0
+
+    def ordinary(self, dtype: Any) -> st.SearchStrategy[float]:
+        return st.floats(self.lo, self.hi, width=np.finfo(dtype).bits)
+
+    def extreme(self, dtype: Any) -> st.SearchStrategy[float]:
+        """Extreme values (as ``dtype`` holds them) and ordinary ones."""
+        exact = [float(np.dtype(dtype).type(e)) for e in self.extremes]
+        return st.one_of(st.sampled_from(exact), self.ordinary(dtype))
+
+    def ordinary_or_nan(self, dtype: Any) -> st.SearchStrategy[float]:
+        return st.one_of(self.ordinary(dtype), st.just(nan))
+
+
+REAL = Domain((0.0, -0.0, 17.0, -17.0, 88.0, -88.0, 1e4, -1e4))
+POSITIVE = Domain((1e-30, 17.0, 88.0, 1e4), lo=0.125, hi=3.0)  # log, sqrt
+BELOW_OVERFLOW = Domain((0.0, 17.0, -17.0, 88.0, -88.0, -1e4))  # exp: e**88 < float32's max
+
+
+def rows(a: Any) -> Any:
+    """An array or Value as rows of its last axis (a 0-d one as one row of one element)."""
+    return a.reshape(-1, a.shape[-1] if a.ndim else 1)
+
+
+# How NaN goes through an op. Each rule asserts on the result, and returns where the input's
+# gradient must stay finite (None: not checked, the gradient of every element may be NaN).
+
+
+def same(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """Elementwise: NaN exactly where the input is NaN, every other element untouched."""
+    np.testing.assert_array_equal(np.isnan(out), np.isnan(x), err_msg="where the result is NaN")
+    return ~np.isnan(x)
+
+
+def by_row(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """Along rows (softmax): a row with a NaN is all NaN, the other rows are untouched."""
+    bad = np.isnan(rows(x)).any(axis=-1, keepdims=True)
+    np.testing.assert_array_equal(np.isnan(out), np.broadcast_to(bad, out.shape))
+    return ~np.broadcast_to(bad, rows(x).shape).reshape(x.shape)
+
+
+def reduced(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """A reduction of everything: NaN if any input is NaN."""
+    assert bool(np.isnan(out)) == bool(np.isnan(x).any())
+    return None
+
+
+def moved(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """A shape op, an index or a join: every NaN is moved (or repeated), none made or lost."""
+    assert np.isnan(out).sum() == np.isnan(x).sum() * (out.size // x.size)
+    return np.ones(x.shape, bool)  # the gradient of a rearrangement reads no input element
+
+
+def spread(x: np.ndarray, out: np.ndarray) -> np.ndarray | None:
+    """A product (matmul, linear): a NaN spreads over what it is multiplied into."""
+    assert bool(np.isnan(out).any()) == bool(np.isnan(x).any())
+    return None
+
+
+@dataclass(frozen=True)
+class Op:
+    """How the sweeps call an op on a Value ``v``; ``nan`` is None for a result that is not
+    a float Value (argmax's indices, a comparison's bools)."""
+
+    call: Callable[[Value], Any]
+    domain: Domain = REAL
+    nan: Callable[[np.ndarray, np.ndarray], np.ndarray | None] | None = same
+
+
+def _linear(v: Value) -> Value:
+    weight, bias = np.full((2, 1), 0.5, v.dtype), np.zeros(2, v.dtype)
+    return tg.linear(v.reshape(-1, 1), weight, bias)
+
+
+OPS: dict[str, Op] = {
+    # "module.name" for every name in the __all__ of every module in tensorgrad.ops.__all__
+    "arithmetic.add": Op(lambda v: v + 1.5),
+    "arithmetic.sub": Op(lambda v: 1.5 - v),
+    "arithmetic.mul": Op(lambda v: v * v),
+    "arithmetic.div": Op(lambda v: v / (v * v + 1.0)),
+    "arithmetic.pow": Op(lambda v: v**2),
+    "arithmetic.neg": Op(lambda v: -v),
+    "arithmetic.maximum": Op(lambda v: tg.maximum(v, 0.5)),
+    "arithmetic.minimum": Op(lambda v: tg.minimum(0.5, v)),
+    "unary.abs": Op(lambda v: abs(v)),
+    "unary.astype": Op(lambda v: v.astype(np.float64).astype(v.dtype)),
+    "unary.clip": Op(lambda v: v.clip(-1.0, 1.0)),
+    "unary.exp": Op(lambda v: v.exp(), BELOW_OVERFLOW),
+    "unary.log": Op(lambda v: v.log(), POSITIVE),
+    "unary.sqrt": Op(lambda v: v.sqrt(), POSITIVE),
+    "unary.relu": Op(lambda v: v.relu()),
+    "unary.sigmoid": Op(lambda v: v.sigmoid()),
+    "unary.tanh": Op(lambda v: v.tanh()),
+    "reduce.sum": Op(lambda v: v.sum(), nan=reduced),
+    "reduce.mean": Op(lambda v: v.mean(), nan=reduced),
+    "reduce.max": Op(lambda v: v.max(), nan=reduced),
+    "reduce.min": Op(lambda v: v.min(), nan=reduced),
+    "reduce.argmax": Op(lambda v: v.argmax(), nan=None),
+    "linalg.matmul": Op(lambda v: v.reshape(-1, 1) @ v.reshape(1, -1), nan=spread),
+    "linalg.linear": Op(_linear, nan=spread),
+    "shape.reshape": Op(lambda v: v.reshape(-1), nan=moved),
+    "shape.flatten": Op(lambda v: v.flatten(), nan=moved),
+    "shape.squeeze": Op(lambda v: v.squeeze(), nan=moved),
+    "shape.unsqueeze": Op(lambda v: v.unsqueeze(0), nan=moved),
+    "shape.transpose": Op(lambda v: v.T, nan=moved),
+    "shape.permute": Op(lambda v: permute(v, tuple(reversed(range(v.ndim)))), nan=moved),
+    "shape.swapaxes": Op(lambda v: v.reshape(1, -1).swapaxes(0, -1), nan=moved),
+    "shape.broadcast_to": Op(lambda v: v.broadcast_to((2, *v.shape)), nan=moved),
+    "shape.concatenate": Op(lambda v: tg.concatenate([rows(v), rows(v)]), nan=moved),
+    "shape.stack": Op(lambda v: tg.stack([v, v]), nan=moved),
+    "index.getitem": Op(lambda v: v[None, ...], nan=moved),
+    "select.compare": Op(lambda v: v > 0.5, nan=None),
+    "select.where": Op(lambda v: tg.where(v > 0, v, -v)),  # |v|; NaN > 0 picks -NaN
+    "softmax.softmax": Op(lambda v: tg.softmax(rows(v)), nan=by_row),
+    "softmax.log_softmax": Op(lambda v: tg.log_softmax(rows(v)), nan=by_row),
+    "softmax.logsumexp": Op(lambda v: tg.logsumexp(v.reshape(-1), axis=0), nan=reduced),
+}
+
+F32 = np.float32
+FLOATS = (np.float32, np.float64)
+SHAPES = hnp.array_shapes(min_dims=0, max_dims=2, min_side=1, max_side=3)
+SWEEP = settings(max_examples=12)
+
+
+def arrays(elements: Callable[[Any], st.SearchStrategy[float]]) -> st.SearchStrategy[np.ndarray]:
+    """float32 and float64 arrays of 0 to 2 axes, whose elements are ``elements(dtype)``."""
+    return st.sampled_from(FLOATS).flatmap(
+        lambda dtype: hnp.arrays(dtype, SHAPES, elements=elements(dtype))
+    )
+
+
+def ones_like(out: Value) -> np.ndarray:
+    """The cotangent of ones (``out.sum().backward()`` could overflow in the added sum)."""
+    return np.ones(out.shape, out.dtype)
+
+
+# -- every public name has an entry ------------------------------------------------------------
+
+
+def op_keys() -> dict[str, Callable[..., Any]]:
+    """Every op of :mod:`tensorgrad.ops` as ``{"module.name": function}``."""
+    ops = {}
+    for module_name in tg.ops.__all__:
+        module = importlib.import_module(f"tensorgrad.ops.{module_name}")
+        ops.update({f"{module_name}.{name}": getattr(module, name) for name in module.__all__})
+    return ops
+
+
+NOT_SWEPT = {
+    # public names of tensorgrad with no data to feed them, and why
+    "Context": "made by Function.apply for a custom op's forward, never by a user",
+    "Function": "a base class: a subclass's apply runs the ops swept here",
+    "GradcheckError": "an exception class",
+    "Tensor": "the same class as Value",
+    "detect_anomaly": "a context manager without arguments",
+    "enable_grad": "a context manager without arguments",
+    "no_grad": "a context manager without arguments",
+    "is_grad_enabled": "takes no arguments",
+    "once_differentiable": "a decorator of a backward method",
+}
+
+VALUE_NAMES = {
+    # Value's public names that are not one of its ops' methods: where the sweep feeds them
+    "backward": "backward",
+    "data": "Value.data =",
+    "grad": "grad =",
+    "item": "item",
+    "detach": "takes no arguments",
+    "numpy": "takes no arguments",
+    "zero_grad": "takes no arguments",
+    "dtype": "a description",
+    "ndim": "a description",
+    "shape": "a description",
+    "size": "a description",
+    "grad_fn": "a description",
+    "has_grad": "a description",
+    "is_leaf": "a description",
+    "requires_grad": "a flag, set by Value(requires_grad=...)",
+}
+
+NO_ARGUMENTS = {
+    # ops whose arguments besides the Value are not a user's to get wrong
+    "shape.permute": "called by transpose and swapaxes with an order they have checked",
+}
+
+
+def test_every_op_has_a_sample_call() -> None:
+    ops = op_keys()
+    assert not ops.keys() - OPS.keys(), "add a sample call to OPS for each of these ops"
+    assert not OPS.keys() - ops.keys(), "OPS has sample calls for ops that no longer exist"
+
+
+def test_every_op_with_arguments_has_bad_ones() -> None:
+    fed = {case.op for case in BAD} | {op for op, _, _ in OPERATORS.values()}
+    missing = [
+        key
+        for key, fn in op_keys().items()
+        if len(inspect.signature(fn).parameters) > 1 and key not in fed | NO_ARGUMENTS.keys()
+    ]
+    assert not missing, "add wrong arguments to BAD for each of these ops"
+
+
+def test_every_public_name_is_swept() -> None:
+    by_function = {fn: key for key, fn in op_keys().items()}
+    fed = {case.op for case in BAD}
+    for name in tg.__all__:
+        swept = by_function.get(getattr(tg, name)) in OPS or name in fed
+        assert swept or name in NOT_SWEPT, f"tensorgrad.{name}: add it to BAD or NOT_SWEPT"
+
+
+def test_every_value_method_is_swept() -> None:
+    ops = {key.split(".")[1] for key in OPS} | {"T"}  # .T is transpose
+    for name in (n for n in dir(Value) if not n.startswith("_")):
+        assert name in ops or name in VALUE_NAMES, f"Value.{name}: add it to OPS or VALUE_NAMES"
+    assert {VALUE_NAMES[n] for n in ("backward", "data", "grad", "item")} <= {c.op for c in BAD}
+
+
+def operator_dunders() -> set[str]:
+    """Value's operators: its methods named as one of the operator module's, or reflected."""
+    known = {n for n in dir(operator) if n.startswith("__") and n.endswith("__")}
+    reflected = {f"__r{n[2:]}" for n in known}
+    plain = {"__init__", "__getitem__", "__doc__", "__hash__"}  # not operators, or swept in BAD
+    return {n for n in vars(Value) if n in known | reflected} - plain
+
+
+def test_every_operator_is_swept() -> None:
+    unary = {"__neg__": "arithmetic.neg", "__abs__": "unary.abs"}  # swept through OPS
+    assert operator_dunders() == OPERATORS.keys() | unary.keys()
+
+
+# -- extreme values: finite where the math is, in the input's dtype ----------------------------
+
+
+def check_extremes(key: str, x: np.ndarray) -> None:
+    """OPS[key] on ``x``: a finite result and a finite gradient, both in ``x``'s dtype."""
+    with strict():
+        v = Value(x)
+        out = OPS[key].call(v)
+        if not isinstance(out, Value):  # indices or bools, outside the graph
+            assert np.asarray(out).dtype.kind in "bi"
+            return
+        assert out.dtype == x.dtype, f"{key}: a {x.dtype} input gave a {out.dtype} result"
+        assert np.isfinite(out.data).all(), f"{key}({x!r}) = {out.data!r}"
+        out.backward(ones_like(out))
+        assert v.grad.dtype == x.dtype, f"{key}: the gradient of {x.dtype} is {v.grad.dtype}"
+        assert np.isfinite(v.grad).all(), f"{key}: gradient {v.grad!r} at {x!r}"
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+@pytest.mark.parametrize("key", sorted(OPS))
+def test_every_extreme_value_at_once(key: str, dtype: Any) -> None:
+    extremes = np.array(OPS[key].domain.extremes, dtype)
+    for x in (extremes, extremes.reshape(-1, 1), extremes[:1].reshape(())):
+        check_extremes(key, x)
+
+
+@pytest.mark.parametrize("key", sorted(OPS))
+@SWEEP
+@given(data=st.data())
+def test_extreme_values_mixed_with_ordinary_ones(key: str, data: Any) -> None:
+    check_extremes(key, data.draw(arrays(OPS[key].domain.extreme), label="x"))
+
+
+# -- NaN in is NaN out -------------------------------------------------------------------------
+
+
+@st.composite
+def with_nan(draw: st.DrawFn, domain: Domain) -> np.ndarray:
+    """An array of ordinary values of ``domain`` with one NaN or more."""
+    x = draw(arrays(domain.ordinary_or_nan))
+    x.flat[draw(st.integers(0, x.size - 1))] = nan
+    return x
+
+
+@pytest.mark.parametrize("key", sorted(k for k, op in OPS.items() if op.nan))
+@SWEEP
+@given(data=st.data())
+def test_nan_in_gives_nan_out(key: str, data: Any) -> None:
+    op = OPS[key]
+    x = data.draw(with_nan(op.domain), label="x")
+    with strict():
+        v = Value(x)
+        out = op.call(v)
+        finite = op.nan(x, out.data)  # type: ignore[misc]
+        if finite is None:
+            return
+        out.backward(ones_like(out))
+        assert np.isfinite(v.grad[finite]).all(), f"{key}: a NaN spread to the gradient {v.grad!r}"
+
+
+# -- dtypes ------------------------------------------------------------------------------------
+
+CONSTANTS = {
+    # constants that PyTorch mixes into a float32 computation without changing its dtype
+    "int": 2,
+    "float": 2.0,
+    "bool": True,
+    "np.float64": np.float64(2.0),  # a subclass of Python's float
+    "np.int64": np.int64(2),
+    "int array": np.array([2, 3]),
+    "bool array": np.array([True, True]),
+    "float16 array": np.array([2.0, 3.0], np.float16),
+}
+
+WITH_CONSTANT: dict[str, Callable[[Value, Any], Any]] = {
+    "v + c": lambda v, c: v + c,
+    "c + v": lambda v, c: c + v,
+    "v - c": lambda v, c: v - c,
+    "c - v": lambda v, c: c - v,
+    "v * c": lambda v, c: v * c,
+    "v / c": lambda v, c: v / c,
+    "c / v": lambda v, c: c / v,
+    "v ** c": lambda v, c: v**c,
+    "c ** v": lambda v, c: c**v,
+    "maximum(v, c)": lambda v, c: tg.maximum(v, c),
+    "minimum(c, v)": lambda v, c: tg.minimum(c, v),
+    "where(m, v, c)": lambda v, c: tg.where(np.array([True, False]), v, c),
+    "where(m, c, v)": lambda v, c: tg.where(np.array([True, False]), c, v),
+    "v.clip(c)": lambda v, c: v.clip(c),
+    "v.clip(None, c)": lambda v, c: v.clip(None, c),
+}
+
+
+SYMBOL_NAMES = {"+": "add", "-": "sub", "*": "mul", "/": "div", "**": "pow", "@": "matmul"}
+
+
+def op_names(expression: str) -> tuple[str, ...]:
+    """The op's names a message may use, read off an expression: ``("**", "pow")`` for
+    ``"v ** c"``, ``("clip",)`` for ``"v.clip(c)"``."""
+    found = re.findall(r"[a-z_]{2,}(?=\()|[-+*/@]+", expression)
+    return (*found, *(SYMBOL_NAMES[f] for f in found if f in SYMBOL_NAMES))
+
+
+@pytest.mark.parametrize("constant", CONSTANTS)
+@pytest.mark.parametrize("expression", WITH_CONSTANT)
+def test_a_constant_keeps_float32_float32(expression: str, constant: str) -> None:
+    """As in PyTorch: a number, or an int, bool or float16 array, mixed into a float32
+    computation leaves it float32 (numpy would make ``float32 * int64 array`` and
+    ``* np.int64(2)`` float64). An array may be refused instead, clearly; a number not."""
+    c = CONSTANTS[constant]
+    v = Value(np.array([1.5, 2.5], np.float32))
+    refusable = CLEAR if isinstance(c, np.ndarray) else ()
+    mentions = (str(np.asarray(c).dtype),)
+    call = WITH_CONSTANT[expression]
+    out = clear_or_result(lambda: call(v, c), op_names(expression), mentions, refusable)
+    if out is None:
+        return
+    assert out.dtype == np.float32, f"{expression} with c = {constant}: {out.dtype}"
+    with strict():
+        out.backward(ones_like(out))
+    assert v.grad.dtype == np.float32
+
+
+PAIRS: dict[str, Callable[[Value, Value], Value]] = {
+    # op name -> the op on a float32 and a float64 Value (or the other way round)
+    "add": lambda a, b: a + b,
+    "sub": lambda a, b: a - b,
+    "mul": lambda a, b: a * b,
+    "div": lambda a, b: a / b,
+    "pow": lambda a, b: a**b,
+    "maximum": lambda a, b: tg.maximum(a, b),
+    "minimum": lambda a, b: tg.minimum(a, b),
+    "where": lambda a, b: tg.where(np.array([[True, False]]), a, b),
+    "concatenate": lambda a, b: tg.concatenate([a, b]),
+    "stack": lambda a, b: tg.stack([a, b]),
+    "matmul": lambda a, b: a @ b.T,
+    "linear": lambda a, b: tg.linear(a, b),
+}
+REFUSED_BY_TORCH = {"matmul", "linear"}  # "mat1 and mat2 must have the same dtype"
+
+
+@pytest.mark.parametrize("dtypes", [(np.float32, np.float64), (np.float64, np.float32)])
+@pytest.mark.parametrize("name", PAIRS)
+def test_mixed_float_dtypes_promote_and_each_gradient_keeps_its_own(
+    name: str, dtypes: tuple[Any, Any]
+) -> None:
+    """float32 with float64 is float64, as in numpy and PyTorch (whose matmul and linear
+    refuse it instead, which is right too if the message names both dtypes)."""
+    a = Value(np.array([[1.5, 2.5]], dtypes[0]))
+    b = Value(np.array([[0.5, 1.25]], dtypes[1]))
+    refusable = WITH_RUNTIME if name in REFUSED_BY_TORCH else ()
+    out = clear_or_result(lambda: PAIRS[name](a, b), (name,), ("float32&float64",), refusable)
+    if out is None:
+        return
+    assert out.dtype == np.float64, f"{name}: float32 with float64 gave {out.dtype}"
+    with strict():
+        out.backward(ones_like(out))
+    assert (a.grad.dtype, b.grad.dtype) == (a.dtype, b.dtype)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_a_backward_seed_of_another_dtype_leaves_the_gradient_in_the_input_dtype(
+    dtype: Any,
+) -> None:
+    """As PyTorch, which casts ``g`` in ``y.backward(g)`` to ``y``'s dtype."""
+    other = np.float64 if dtype == np.float32 else np.float32
+    x = Value(np.array([1.0, -2.0], dtype))
+    with strict():
+        (x * 3.0).backward(np.ones(2, other))
+    assert x.grad.dtype == dtype
+
+
+@pytest.mark.parametrize("key", sorted(k for k, op in OPS.items() if op.nan))
+def test_float16_is_refused_at_value_or_kept_all_through(key: str) -> None:
+    """Two choices are right: a clear TypeError when a float16 Value is made (Value(),
+    ``dtype=`` and astype alike), or float16 results and gradients from every op."""
+    a = np.array([0.5, -1.5, 2.0], np.float16)
+    try:
+        v = Value(a)
+    except TypeError:
+        refuses(lambda: Value(a), ("Value",), ("float16",), TypeError)
+        refuses(lambda: Value([1.0], dtype=np.float16), ("Value",), ("float16",), TypeError)
+        refuses(lambda: Value([1.0]).astype(np.float16), ("astype",), ("float16",), TypeError)
+        return
+    with strict():
+        out = OPS[key].call(v)
+        assert out.dtype == np.float16
+        out.backward(ones_like(out))
+    assert v.grad.dtype == np.float16
+
+
+# -- wrong arguments ---------------------------------------------------------------------------
+
+
+class Bad(NamedTuple):
+    """A wrong call: ``call()`` must raise a clear error (see :func:`refuses`)."""
+
+    op: str  # a key of OPS, a public name of tensorgrad, or one of VALUE_NAMES' values
+    label: str
+    call: Callable[[], Any]
+    names: tuple[str, ...]  # one of them names the op in the message
+    mentions: tuple[str, ...]  # one of them names the wrong argument, its type or its value
+    kinds: Any = CLEAR
+
+
+def wrong(op: str, names: tuple[str, ...], *rows: tuple[Any, ...]) -> list[Bad]:
+    """The wrong calls of one op, a row each: ``(label, call, "mention|or mention"[, kinds])``."""
+    return [
+        Bad(op, label, call, names, tuple(mentions.split("|")), *kinds)
+        for label, call, mentions, *kinds in rows
+    ]
+
+
+def m() -> Value:
+    """A fresh (2, 3) Value: the operand of the wrong calls."""
+    return Value(np.arange(6.0).reshape(2, 3) + 0.5)
+
+
+AXIS_OPS: dict[str, Callable[..., Any]] = {
+    # ops that take an int or a tuple of ints (and reduce or squeeze over them)
+    "reduce.sum": lambda v, axis, **kw: v.sum(axis, **kw),
+    "reduce.mean": lambda v, axis, **kw: v.mean(axis, **kw),
+    "reduce.max": lambda v, axis, **kw: v.max(axis, **kw),
+    "reduce.min": lambda v, axis, **kw: v.min(axis, **kw),
+    "softmax.logsumexp": lambda v, axis, **kw: tg.logsumexp(v, axis, **kw),
+    "shape.squeeze": lambda v, axis: v.squeeze(axis),
+}
+ONE_AXIS_OPS: dict[str, Callable[..., Any]] = {
+    # ops that take a single int axis (PyTorch: "argument 'dim' must be int, not tuple")
+    "reduce.argmax": lambda v, axis: v.argmax(axis),
+    "softmax.softmax": lambda v, axis: tg.softmax(v, axis),
+    "softmax.log_softmax": lambda v, axis: tg.log_softmax(v, axis),
+    "shape.unsqueeze": lambda v, axis: v.unsqueeze(axis),
+    "shape.swapaxes": lambda v, axis: v.swapaxes(axis, 0),
+    "shape.concatenate": lambda v, axis: tg.concatenate([v, v], axis),
+    "shape.stack": lambda v, axis: tg.stack([v, v], axis),
+}
+KEEPDIMS_OPS = ["reduce.sum", "reduce.mean", "reduce.max", "reduce.min", "softmax.logsumexp"]
+
+WRONG_AXES = [  # (axis, what the message mentions, error kinds), for every axis op
+    ("a", "str|'a'", CLEAR),
+    (1.5, "float|1.5", CLEAR),
+    (Value(0.0), "Value", CLEAR),
+    (5, "5", AXIS_ERRORS),
+    (-5, "-5", AXIS_ERRORS),
+]
+WRONG_TUPLES = [  # for the ops that take a tuple of axes
+    ((0, 0), "repeated|(0, 0)", CLEAR),
+    ((0, (1,)), "tuple|(1,)", CLEAR),
+    (["a"], "str|'a'", CLEAR),
+]
+WRONG_SINGLE = [((0, 1), "tuple|(0, 1)", CLEAR)]  # a tuple where one axis goes
+
+
+def axis_cases() -> Iterator[Bad]:
+    """Every wrong axis for every axis op, and ``keepdims="yes"`` for every reduction."""
+    for key, call in {**AXIS_OPS, **ONE_AXIS_OPS}.items():
+        name = key.split(".")[1]
+        extra = WRONG_TUPLES if key in AXIS_OPS else WRONG_SINGLE
+        for axis, mentions, kinds in WRONG_AXES + extra:
+            row = (f"{name}(axis={axis!r})", lambda c=call, a=axis: c(m(), a), mentions, kinds)
+            yield from wrong(key, (name,), row)
+    for key in KEEPDIMS_OPS:
+        name, call = key.split(".")[1], AXIS_OPS[key]
+        row = (f'{name}(keepdims="yes")', lambda c=call: c(m(), 0, keepdims="yes"), "keepdims")
+        yield from wrong(key, (name,), row)
+
+
+W = np.ones((2, 3))  # a weight for linear: 3 inputs, 2 outputs
+INDEX_ERRORS = (IndexError, TypeError)  # PyTorch's, for a wrong index and a wrong type
+RAGGED = (*INDEX_ERRORS, ValueError)
+
+# fmt: off
+BAD: list[Bad] = [
+    *axis_cases(),
+    *wrong("Value", ("Value",),
+        ("Value('a')", lambda: Value("a"), "str"),
+        ("Value(None)", lambda: Value(None), "NoneType|None"),
+        ("Value(['a', 'b'])", lambda: Value(["a", "b"]), "str|list"),
+        ("Value(dict)", lambda: Value({"a": 1.0}), "dict"),
+        ("Value(set)", lambda: Value({1.0, 2.0}), "set"),
+        ("Value(1j)", lambda: Value(1j), "complex"),
+        ("Value(complex array)", lambda: Value(np.array([1j])), "complex"),
+        ("Value(object array)", lambda: Value(np.array([1.0, None])), "object"),
+        ("Value(str array)", lambda: Value(np.array(["1.0"])), "<U3|str"),
+        ("Value(ragged list)", lambda: Value([[1.0], [1.0, 2.0]]), "inhomogeneous|ragged|list"),
+        ("Value(dtype=int32)", lambda: Value([1.0], dtype=np.int32), "int32"),
+        ("Value(dtype=complex)", lambda: Value([1.0], dtype=complex), "complex"),
+        ("Value(dtype='nonsense')", lambda: Value([1.0], dtype="nonsense"), "nonsense"),
+    ),
+    *wrong("Value", ("Value", "requires_grad"),
+        ("Value(requires_grad='no')", lambda: Value([1.0], requires_grad="no"), "str|'no'"),
+    ),
+    *wrong("Value.data =", ("Value.data",),
+        ("data = 'a'", lambda: setattr(m(), "data", "a"), "str"),
+        ("data = None", lambda: setattr(m(), "data", None), "NoneType|None"),
+    ),
+    *wrong("grad =", ("grad",),
+        ("grad = 'a'", lambda: setattr(m(), "grad", "a"), "str|'a'"),
+        ("grad = complex", lambda: setattr(m(), "grad", np.full((2, 3), 1j)), "complex"),
+        ("grad = shape (3,)", lambda: setattr(m(), "grad", np.ones(3)), "(3,)"),
+    ),
+    *wrong("item", ("item",),
+        ("item() of 6 elements", lambda: m().item(), "(2, 3)"),
+    ),
+    *wrong("backward", ("backward",),
+        ("backward('a')", lambda: (m() * 2).backward("a"), "str|'a'"),
+        ("backward() of 6", lambda: (m() * 2).backward(), "(2, 3)|scalar", WITH_RUNTIME),
+        ("backward(shape (5,))", lambda: (m() * 2).backward(np.ones(5)), "(5,)"),
+        ("backward(complex)", lambda: (m() * 2).backward(np.full((2, 3), 1j)), "complex"),
+    ),
+    *wrong("unary.clip", ("clip",),
+        ("clip('a')", lambda: m().clip("a", 1.0), "str|'a'"),
+        ("clip(hi='a')", lambda: m().clip(None, "a"), "str|'a'"),
+        ("clip(1j)", lambda: m().clip(1j), "complex"),
+        ("clip(str array)", lambda: m().clip(np.array(["a"])), "<U1|str"),
+        ("clip(None, None)", lambda: m().clip(None, None), "lo|hi"),
+        ("clip(bounds of shape (4,))", lambda: m().clip(np.zeros(4)), "(4,)"),
+    ),
+    *wrong("unary.astype", ("astype",),
+        ("astype(int32)", lambda: m().astype(np.int32), "int32"),
+        ("astype(complex)", lambda: m().astype(complex), "complex"),
+        ("astype('nonsense')", lambda: m().astype("nonsense"), "nonsense"),
+    ),
+    *wrong("arithmetic.maximum", ("maximum",),
+        ("maximum(v, 'a')", lambda: tg.maximum(m(), "a"), "str"),
+        ("maximum(v, complex)", lambda: tg.maximum(m(), np.array([1j])), "complex"),
+        ("maximum(shapes)", lambda: tg.maximum(m(), np.ones(4)), "(2, 3)"),
+    ),
+    *wrong("arithmetic.minimum", ("minimum",),
+        ("minimum(None, v)", lambda: tg.minimum(None, m()), "NoneType"),
+    ),
+    *wrong("arithmetic.add", ("add", "+"),
+        ("v + shape (4,)", lambda: m() + np.ones(4), "(2, 3)"),
+    ),
+    *wrong("arithmetic.mul", ("mul", "*"),
+        ("v * shape (3, 2)", lambda: m() * Value(np.ones((3, 2))), "(2, 3)"),
+    ),
+    *wrong("linalg.matmul", ("matmul", "@"),
+        ("v @ 2.0", lambda: m() @ 2.0, "0-d|()"),
+        ("(2, 3) @ (2, 3)", lambda: m() @ m(), "(2, 3)"),
+    ),
+    *wrong("linalg.linear", ("linear",),
+        ("linear(list)", lambda: tg.linear([[1.0, 2.0, 3.0]], W), "list"),
+        ("linear(weight='a')", lambda: tg.linear(m(), "a"), "str"),
+        ("linear(bias='a')", lambda: tg.linear(m(), W, "a"), "str"),
+        ("linear(complex)", lambda: tg.linear(np.full((1, 3), 1j), W), "complex"),
+        ("linear(weight 1-D)", lambda: tg.linear(m(), np.ones(3)), "(3,)"),
+        ("linear(in_features)", lambda: tg.linear(m(), np.ones((2, 4))), "(2, 4)"),
+        ("linear(bias shape)", lambda: tg.linear(m(), W, np.ones(3)), "(3,)"),
+    ),
+    *wrong("shape.reshape", ("reshape",),
+        ("reshape('a')", lambda: m().reshape("a"), "str|'a'"),
+        ("reshape(2.5)", lambda: m().reshape(2.5), "float|2.5"),
+        ("reshape(None)", lambda: m().reshape(None), "None"),
+        ("reshape(Value)", lambda: m().reshape(Value(6.0)), "Value"),
+        ("reshape(4)", lambda: m().reshape(4), "(4,)"),
+    ),
+    *wrong("shape.transpose", ("transpose",),
+        ("transpose('a')", lambda: m().transpose("a"), "str|'a'"),
+        ("transpose(0, 5)", lambda: m().transpose(0, 5), "5", AXIS_ERRORS),
+        ("transpose(0, 1, 2)", lambda: m().transpose(0, 1, 2), "(0, 1, 2)|2", AXIS_ERRORS),
+    ),
+    *wrong("shape.broadcast_to", ("broadcast_to",),
+        ("broadcast_to('a')", lambda: m().broadcast_to("a"), "str|'a'"),
+        ("broadcast_to(None)", lambda: m().broadcast_to(None), "None"),
+        ("broadcast_to((2, -1))", lambda: m().broadcast_to((2, -1)), "-1"),
+        ("broadcast_to((3, 2))", lambda: m().broadcast_to((3, 2)), "(3, 2)"),
+    ),
+    *wrong("shape.squeeze", ("squeeze",),
+        ("squeeze(an axis of size 2)", lambda: m().squeeze(0), "(2, 3)"),
+    ),
+    *wrong("shape.swapaxes", ("swapaxes",),
+        ("swapaxes(0, 'a')", lambda: m().swapaxes(0, "a"), "str|'a'"),
+    ),
+    *wrong("shape.concatenate", ("concatenate",),
+        ("concatenate(v)", lambda: tg.concatenate(m()), "Value"),
+        ("concatenate(None)", lambda: tg.concatenate(None), "None"),
+        ("concatenate('ab')", lambda: tg.concatenate("ab"), "str|'a'"),
+        ("concatenate([])", lambda: tg.concatenate([]), "empty"),
+        ("concatenate([v, 'a'])", lambda: tg.concatenate([m(), "a"]), "str|'a'"),
+        ("concatenate([v, strs])", lambda: tg.concatenate([m(), np.full((1, 3), "a")]), "<U1|str"),
+        ("concatenate(0-d)", lambda: tg.concatenate([Value(1.0), Value(2.0)]), "0-d|zero-d|()"),
+        ("concatenate(shapes)", lambda: tg.concatenate([m(), Value(np.ones(3))]), "(2, 3)"),
+    ),
+    *wrong("shape.stack", ("stack",),
+        ("stack(v)", lambda: tg.stack(m()), "Value"),
+        ("stack([v, None])", lambda: tg.stack([m(), None]), "None"),
+        ("stack(shapes)", lambda: tg.stack([m(), Value(np.ones(3))]), "(2, 3)"),
+    ),
+    *wrong("index.getitem", ("index",),
+        ("v['a']", lambda: m()["a"], "str|'a'", INDEX_ERRORS),
+        ("v[1.5]", lambda: m()[1.5], "float|1.5", INDEX_ERRORS),
+        ("v[dict]", lambda: m()[{"a": 1}], "dict", INDEX_ERRORS),
+        ("v[[0, 'a']]", lambda: m()[[0, "a"]], "str|'a'", INDEX_ERRORS),
+        ("v[ragged]", lambda: m()[[[0, 1], [0]]], "ragged|inhomogeneous|[[0, 1], [0]]", RAGGED),
+        ("v[float array]", lambda: m()[np.array([0.5])], "float64", INDEX_ERRORS),
+        ("v[Value]", lambda: m()[Value(0.0)], "Value", INDEX_ERRORS),
+        ("v[5]", lambda: m()[5], "5", IndexError),
+        ("0-d[0]", lambda: Value(2.0)[0], "0-d|0-dim|()", IndexError),
+        ("v[mask of shape (3,)]", lambda: m()[np.ones(3, bool)], "(3,)|(2, 3)", IndexError),
+    ),
+    *wrong("select.where", ("where",),
+        ("where('a', v, 0)", lambda: tg.where("a", m(), 0.0), "<U1|str"),
+        ("where(None, v, 0)", lambda: tg.where(None, m(), 0.0), "None|object"),
+        ("where(floats, v, 0)", lambda: tg.where(np.ones(3), m(), 0.0), "float64"),
+        ("where(c, 'a', v)", lambda: tg.where(np.ones(3, bool), "a", m()), "str"),
+        ("where(c, v, strs)", lambda: tg.where(np.ones(3, bool), m(), np.array(["a"])), "<U1|str"),
+        ("where(shapes)", lambda: tg.where(np.ones(4, bool), m(), 0.0), "(4,)"),
+    ),
+    *wrong("grad", ("grad",),
+        ("grad('a', v)", lambda: tg.grad("a", m()), "str"),
+        ("grad(y, 'a')", lambda: tg.grad(m().sum(), "a"), "str"),
+        ("grad(y, [v, None])", lambda: tg.grad(m().sum(), [m(), None]), "NoneType|None"),
+        ("grad(y, v, 'a')", lambda: (lambda v: tg.grad(v.sum(), v, "a"))(m()), "str|'a'"),
+    ),
+    *wrong("gradcheck", ("gradcheck",),
+        ("gradcheck(f, 'a')", lambda: tg.gradcheck(lambda v: v, "a"), "str"),
+        ("gradcheck('f', v)", lambda: tg.gradcheck("f", m()), "str|callable"),
+        ("gradcheck(float32)", lambda: tg.gradcheck(abs, Value(np.ones(2, F32))), "float32"),
+    ),
+    *wrong("to_dot", ("to_dot",),
+        ("to_dot('a')", lambda: tg.to_dot("a"), "str"),
+        ("to_dot(rankdir=5)", lambda: tg.to_dot(m(), rankdir=5), "5"),
+    ),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize("case", BAD, ids=[case.label for case in BAD])
+def test_wrong_arguments_are_refused_clearly(case: Bad) -> None:
+    refuses(case.call, case.names, case.mentions, case.kinds)
+
+
+# -- operators with operands of foreign types --------------------------------------------------
+
+OPERATORS: dict[str, tuple[str, str, Callable[[Any, Any], Any]]] = {
+    # dunder -> (op key, symbol, the operation on a Value v and a foreign operand o)
+    "__add__": ("arithmetic.add", "+", lambda v, o: v + o),
+    "__radd__": ("arithmetic.add", "+", lambda v, o: o + v),
+    "__sub__": ("arithmetic.sub", "-", lambda v, o: v - o),
+    "__rsub__": ("arithmetic.sub", "-", lambda v, o: o - v),
+    "__mul__": ("arithmetic.mul", "*", lambda v, o: v * o),
+    "__rmul__": ("arithmetic.mul", "*", lambda v, o: o * v),
+    "__truediv__": ("arithmetic.div", "/", lambda v, o: v / o),
+    "__rtruediv__": ("arithmetic.div", "/", lambda v, o: o / v),
+    "__pow__": ("arithmetic.pow", "**", lambda v, o: v**o),
+    "__rpow__": ("arithmetic.pow", "**", lambda v, o: o**v),
+    "__matmul__": ("linalg.matmul", "@", lambda v, o: v @ o),
+    "__rmatmul__": ("linalg.matmul", "@", lambda v, o: o @ v),
+    "__lt__": ("select.compare", "<", lambda v, o: v < o),
+    "__le__": ("select.compare", "<=", lambda v, o: v <= o),
+    "__gt__": ("select.compare", ">", lambda v, o: v > o),
+    "__ge__": ("select.compare", ">=", lambda v, o: v >= o),
+    "__eq__": ("select.compare", "==", lambda v, o: v == o),
+    "__ne__": ("select.compare", "!=", lambda v, o: v != o),
+}
+
+FOREIGN = {
+    # operand -> what a message about it mentions; sequences only on the right (on the left,
+    # str and list answer + and * themselves, with Python's messages)
+    "str": ("a", ("str",)),
+    "list of str": (["a"], ("list",)),
+    "None": (None, ("NoneType",)),
+    "dict": ({"a": 1}, ("dict",)),
+    "complex": (1j, ("complex",)),
+    "complex array": (np.array([1j, 2j, 3j]), ("complex",)),
+    "str array": (np.array(["a", "b", "c"]), ("<U1", "str")),
+    "object array": (np.array([1.0, None, 2.0]), ("object",)),
+}
+
+
+class Declines:
+    """A class whose operators all decline (return NotImplemented), named Value: what Python
+    itself says about an operation it cannot do is what it says about this class."""
+
+    __array_ufunc__ = None  # numpy declines too, rather than making an object array
+
+    def _declines(self, other: Any) -> Any:
+        return NotImplemented
+
+
+for _dunder in OPERATORS:
+    setattr(Declines, _dunder, Declines._declines)
+Declines.__name__ = Declines.__qualname__ = "Value"
+
+
+def outcome(call: Callable[[], Any]) -> tuple[str, Any]:
+    """``("error", message)`` or ``("result", value)``, for comparing two calls."""
+    try:
+        return "result", call()
+    except TypeError as error:
+        return "error", str(error)
+
+
+@pytest.mark.parametrize("foreign", FOREIGN)
+@pytest.mark.parametrize("dunder", OPERATORS)
+def test_operators_refuse_foreign_operands_as_python_does(dunder: str, foreign: str) -> None:
+    """Either Python's own answer, as for any class whose operators decline a type (so that
+    the other operand may answer: PyTorch says ``unsupported operand type(s) for +: 'Tensor'
+    and 'str'``; ``==`` is False), or a clear TypeError naming the op and the type."""
+    key, symbol, call = OPERATORS[dunder]
+    other, mentions = FOREIGN[foreign]
+    if dunder.startswith("__r") and isinstance(other, (str, list)):
+        return  # str and list own + and *, and their messages
+    with strict():
+        python = outcome(lambda: call(Declines(), other))
+        try:
+            ours = outcome(lambda: call(m(), other))
+        except Exception as error:
+            pytest.fail(f"a raw {type(error).__name__}: {error}")
+    if ours[0] == "result" and python[0] == "result":
+        assert np.array_equal(ours[1], python[1]), f"{ours[1]!r}, where Python says {python[1]!r}"
+        return
+    if ours == python:
+        return
+    assert ours[0] == "error", f"returned {ours[1]!r}, where Python says {python[1]!r}"
+    names = (key.split(".")[1], symbol)
+    problem = unclear(TypeError(ours[1]), names, mentions, TypeError)
+    assert problem is None, f"{problem} (Python would say {python[1]!r})"
+
+
+# -- 0-d Values: PyTorch takes dim 0 and -1 ----------------------------------------------------
+
+ZERO_D: dict[str, tuple[Callable[[Value, int], Any], float, float | None]] = {
+    # op key -> (the call with an axis, its value at Value(2.0), its gradient there)
+    "reduce.sum": (lambda v, axis: v.sum(axis), 2.0, 1.0),
+    "reduce.mean": (lambda v, axis: v.mean(axis), 2.0, 1.0),
+    "reduce.max": (lambda v, axis: v.max(axis), 2.0, 1.0),
+    "reduce.min": (lambda v, axis: v.min(axis), 2.0, 1.0),
+    "reduce.sum keepdims": (lambda v, axis: v.sum(axis, keepdims=True), 2.0, 1.0),
+    "reduce.max keepdims": (lambda v, axis: v.max(axis, keepdims=True), 2.0, 1.0),
+    "softmax.logsumexp": (lambda v, axis: tg.logsumexp(v, axis), 2.0, 1.0),
+    "softmax.logsumexp keepdims": (
+        lambda v, axis: tg.logsumexp(v, axis, keepdims=True),
+        2.0,
+        1.0,
+    ),
+    "softmax.softmax": (lambda v, axis: tg.softmax(v, axis), 1.0, 0.0),
+    "softmax.log_softmax": (lambda v, axis: tg.log_softmax(v, axis), 0.0, 0.0),
+    "reduce.argmax": (lambda v, axis: v.argmax(axis), 0, None),
+    "shape.squeeze": (lambda v, axis: v.squeeze(axis), 2.0, 1.0),
+    "shape.swapaxes": (lambda v, axis: v.swapaxes(axis, axis), 2.0, 1.0),
+    "shape.transpose": (lambda v, axis: v.transpose(axis, 0), 2.0, 1.0),  # two axes: a swap
+}
+
+
+@pytest.mark.parametrize("axis", [0, -1])
+@pytest.mark.parametrize("key", ZERO_D)
+def test_dim_0_and_minus_1_of_a_0d_value_work_as_in_pytorch(key: str, axis: int) -> None:
+    call, value, gradient = ZERO_D[key]
+    for dtype in FLOATS:
+        v = Value(np.array(2.0, dtype))
+        with strict():
+            out = call(v, axis)
+            assert np.shape(out) == (), f"{key} of a 0-d Value has shape {np.shape(out)}"
+            if gradient is None:
+                assert out == value
+                continue
+            assert out.item() == pytest.approx(value)
+            assert out.dtype == dtype
+            out.backward()
+        assert v.grad.item() == pytest.approx(gradient)
+        assert v.grad.dtype == dtype
+
+
+# -- clip with a Value as a bound --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("side", ["lo", "hi"])
+def test_clip_takes_a_value_bound_with_its_gradient_or_refuses_it(side: str) -> None:
+    """PyTorch's clamp takes tensor bounds and differentiates them; refusing is right too."""
+    x = Value([-1.0, 0.5, 2.0])
+    bound = Value(0.0 if side == "lo" else 1.0)
+    bounds = (bound, None) if side == "lo" else (None, bound)
+    out = clear_or_result(lambda: x.clip(*bounds), ("clip",), ("Value",))
+    if out is None:
+        return
+    with strict():
+        out.backward(np.ones(3))
+    clipped = x.data < 0.0 if side == "lo" else x.data > 1.0
+    expected = np.clip(x.data, 0.0, None) if side == "lo" else np.clip(x.data, None, 1.0)
+    np.testing.assert_array_equal(out.data, expected)
+    np.testing.assert_array_equal(x.grad, ~clipped)
+    assert bound.grad.item() == clipped.sum(), "the bound's gradient: 1 per element it clipped"
