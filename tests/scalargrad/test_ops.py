@@ -244,16 +244,65 @@ def test_exp_overflow_is_clear() -> None:
         Value(1000.0).exp()
 
 
-def test_weighted_sum_errors() -> None:
-    with pytest.raises(ValueError, match="weighted_sum: 2 weights but 3 inputs"):
-        weighted_sum([Value(1.0), Value(2.0)], [1.0, 2.0, 3.0])
-    with pytest.raises(TypeError, match="weights must be Values, got float"):
-        weighted_sum([1.0], [1.0])  # type: ignore[list-item]
-    with pytest.raises(TypeError, match="got str"):
-        weighted_sum([Value(1.0)], ["x"])  # type: ignore[list-item]
+W = [Value(1.0), Value(2.0)]
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "message"),
+    [
+        ((W, [1.0, 2.0, 3.0]), ValueError, r"weighted_sum: 2 weights but 3 inputs"),
+        ((None, None), TypeError, r"weighted_sum: weights must be a list of Values, got None"),
+        ((W, "ab"), TypeError, r"weighted_sum: inputs must be a list of .*, got str 'ab'"),
+        (([1.0], [1.0]), TypeError, r"weighted_sum: weights\[0\] must be a Value, got float 1\.0"),
+        (
+            (W, [1.0, "x"]),
+            TypeError,
+            r"weighted_sum: inputs\[1\] must be a number or a Value, got str",
+        ),
+        ((W, [1.0, 10**400]), ValueError, r"weighted_sum: inputs\[1\] is too large for a float"),
+        ((W, [1.0, 2.0], "b"), TypeError, r"weighted_sum: bias must be a number .*, got str 'b'"),
+        ((W, [1.0, 2.0], 10**400), ValueError, r"weighted_sum: bias is too large for a float"),
+    ],
+)
+def test_weighted_sum_errors_name_the_argument(
+    args: tuple[object, ...], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        weighted_sum(*args)  # type: ignore[arg-type]
 
 
 def test_weighted_sum_refuses_objects_that_merely_have_data() -> None:
     np = pytest.importorskip("numpy")
-    with pytest.raises(TypeError, match=r"needs a real number.*got ndarray"):
+    with pytest.raises(TypeError, match=r"inputs\[0\] must be a number or a Value, got ndarray"):
         weighted_sum([Value(1.0)], [np.ones(2)], Value(0.0))
+    with pytest.raises(TypeError, match=r"inputs must be a list of .*, got ndarray"):
+        weighted_sum([Value(1.0)], np.array(1.0))  # 0-d: iterable in name only
+
+
+def test_weighted_sum_takes_any_iterable_of_inputs() -> None:
+    assert weighted_sum(iter(W), (x for x in [1.0, 2.0]), 0.5).data == 5.5
+
+
+def test_nan_in_gives_nan_out_for_log_and_power() -> None:
+    for build in (
+        lambda v: v.log(),
+        lambda v: v**2,
+        lambda v: v**0.5,
+        lambda v: (-8.0) ** v,  # a base <= 0 has no log, but NaN stays NaN
+        lambda v: 0.0**v,
+        lambda v: v ** Value(2.0),
+    ):
+        x = Value(math.nan)
+        y = build(x)
+        y.backward()
+        assert math.isnan(y.data)
+        assert math.isnan(x.grad)
+
+
+def test_power_derivative_beyond_float_range_is_inf_as_multiplication_gives() -> None:
+    x = Value(1e-200)
+    (x**-1).backward()  # d/dx = -1/x**2 = -1e400
+    assert x.grad == -math.inf
+    y = Value(-1e-110)
+    (y**-2).backward()  # d/dy = -2/y**3 = +2e330
+    assert y.grad == math.inf

@@ -25,11 +25,20 @@ def test_numpy_scalars_are_accepted() -> None:
 
 @pytest.mark.parametrize(
     ("given", "type_name"),
-    [("2.0", "str"), (None, "NoneType"), ([1.0], "list"), (1 + 2j, "complex")],
+    [("2.0", "str"), (None, "None"), ([1.0], "list"), (1 + 2j, "complex")],
 )
 def test_non_numbers_raise_type_error_naming_the_type(given: object, type_name: str) -> None:
     with pytest.raises(TypeError, match=f"needs a real number.*got {type_name}"):
         Value(given)  # type: ignore[arg-type]
+
+
+def test_an_int_too_large_for_a_float_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match=r"Value\(\): data is too large for a float.*got int 1000"):
+        Value(10**400)
+    with pytest.raises(ValueError, match=r"Value\(\): data is too large.*got int \.\.\."):
+        Value(10**5000)  # too many digits for Python to write out
+    with pytest.raises(ValueError, match=r"Value: a number in an operation is too large"):
+        Value(1.0) * 10**400
 
 
 def test_a_value_is_not_wrapped_again() -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from scalargrad import Value, to_dot
 
+A = Value(1.0)
 NODE = re.compile(r"^  (v\d+) \[shape=record", re.MULTILINE)
 OP = re.compile(r"^  (v\d+)_op \[label=\"([^\"]*)\"\]", re.MULTILINE)
 
@@ -57,8 +58,23 @@ def test_graphviz_parses_the_output() -> None:
     assert svg.count('class="node"') == 6 + 3  # six Values, three ops
 
 
-def test_errors() -> None:
-    with pytest.raises(TypeError, match="to_dot expects a Value, got float"):
-        to_dot(1.0)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="rankdir must be one of LR, TB, RL, BT, got 'XY'"):
-        to_dot(Value(1.0), rankdir="XY")
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"root": 1.0}, TypeError, r"to_dot: root must be a Value, got float 1\.0"),
+        (
+            {"rankdir": "XY"},
+            ValueError,
+            r"to_dot: rankdir must be one of LR, TB, RL, BT, got str 'XY'",
+        ),
+        ({"rankdir": 5}, TypeError, r"to_dot: rankdir must be one of .*, got int 5"),
+        ({"labels": "a"}, TypeError, r"to_dot: labels must be a dict of Value to str, got str 'a'"),
+        ({"labels": {"a": A}}, TypeError, r"to_dot: labels .* got an item str 'a': Value\(data"),
+        ({"labels": {A: 1}}, TypeError, r"to_dot: labels .* got an item Value\(.*\): int 1"),
+    ],
+)
+def test_errors_name_to_dot_and_the_argument(
+    kwargs: dict[str, object], error: type[Exception], message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        to_dot(**{"root": A, **kwargs})  # type: ignore[arg-type]

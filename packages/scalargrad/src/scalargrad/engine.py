@@ -29,6 +29,7 @@ Why the engine looks the way it does (it is about ten times faster than microgra
 from __future__ import annotations
 
 import math
+import reprlib
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
 
@@ -62,6 +63,8 @@ class Value:
     ------
     TypeError
         If ``data`` is not a real number (a string, ``None``, a list, a complex...).
+    ValueError
+        If ``data`` is too large for a float, such as ``10**400``.
 
     Examples
     --------
@@ -213,7 +216,7 @@ class Value:
     @staticmethod
     def _pow_backward(out: Value) -> None:
         a, b = out._prev
-        a.grad += _power_derivative(a.data, b.data) * out.grad
+        a.grad += _power_derivative(a.data, b.data, out.data) * out.grad
         b.grad += out.data * _log_of_base(a.data, out.data) * out.grad
 
     @staticmethod
@@ -221,7 +224,7 @@ class Value:
         # out = a**n: d/da = n * a**(n-1)
         (a,) = out._prev
         n: float = out._ctx  # type: ignore[assignment]
-        a.grad += _power_derivative(a.data, n) * out.grad
+        a.grad += _power_derivative(a.data, n, out.data) * out.grad
 
     def __rpow__(self, other: Number) -> Value:
         if (c := _constant(other)) is not None:
@@ -305,6 +308,8 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm.
 
+        NaN gives NaN, as in :func:`math.log` and PyTorch, with a NaN gradient.
+
         Raises
         ------
         ValueError
@@ -315,8 +320,11 @@ class Value:
         >>> from scalargrad import Value
         >>> Value(1.0).log()
         Value(data=0.0, grad=0.0)
+        >>> Value(float("nan")).log()
+        Value(data=nan, grad=0.0)
         """
-        if not self.data > 0.0:
+        # `<= 0`, not `not > 0`: every comparison with NaN is false, and NaN must stay NaN.
+        if self.data <= 0.0:
             raise ValueError(
                 f"log is defined for positive numbers only, got Value(data={self.data!r})"
             )
@@ -412,10 +420,12 @@ def weighted_sum(
 
     Raises
     ------
-    ValueError
-        If ``weights`` and ``inputs`` differ in length.
     TypeError
-        If a weight is not a Value, or an input or the bias is neither a Value nor a number.
+        If ``weights`` or ``inputs`` is not a list, a weight is not a Value, or an input or
+        the bias is neither a Value nor a number; the message names the argument
+        (``inputs[1]``) and its type.
+    ValueError
+        If ``weights`` and ``inputs`` differ in length, or a number is too large for a float.
 
     Examples
     --------
@@ -428,21 +438,31 @@ def weighted_sum(
     >>> [wi.grad for wi in w]
     [3.0, 4.0]
     """
-    if len(weights) != len(inputs):
-        raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    for w in weights:
-        if not isinstance(w, Value):
-            raise TypeError(f"weighted_sum: weights must be Values, got {type(w).__name__}")
+    ws: list[Value] = []
+    for k, w in enumerate(as_list(weights, "weighted_sum", "weights", "Values")):
+        if not isinstance(w, Value):  # a number as a weight would silently get no gradient
+            raise TypeError(f"weighted_sum: weights[{k}] must be a Value, got {describe(w)}")
+        ws.append(w)
     # Numbers become constant leaves, so that the backward loop needs no type tests.
-    (b,) = _as_values([bias])
-    return _weighted_sum(weights, _as_values(inputs), b)
+    xs = as_values(inputs, "weighted_sum", "inputs")
+    if len(ws) != len(xs):
+        raise ValueError(f"weighted_sum: {len(ws)} weights but {len(xs)} inputs")
+    return weighted_sum_of_values(ws, xs, _as_value(bias, "weighted_sum", "bias"))
 
 
-def _weighted_sum(weights: Sequence[Value], inputs: Sequence[Value], bias: Value) -> Value:
+def weighted_sum_of_values(weights: Sequence[Value], inputs: Sequence[Value], bias: Value) -> Value:
     """:func:`weighted_sum` without its checks, for callers that pass only Values.
 
+    Internal (public so that :mod:`scalargrad.nn` can use it, but not part of the API):
     :class:`scalargrad.nn.Layer` checks its inputs once and then calls this for each of
     its neurons, which saves a loop over the inputs per neuron.
+
+    Examples
+    --------
+    >>> from scalargrad import Value
+    >>> from scalargrad.engine import weighted_sum_of_values
+    >>> weighted_sum_of_values([Value(2.0)], [Value(3.0)], Value(1.0)).data
+    7.0
     """
     data = bias.data
     for w, x in zip(weights, inputs):
@@ -490,22 +510,110 @@ def _constant(x: object) -> float | None:
     if type(x) is float:
         return x
     if isinstance(x, Real):
-        return float(x)
+        try:  # (not through _float: a try costs nothing, a call does, in every `x * 2`)
+            return float(x)
+        except OverflowError:
+            raise _too_large(x, "Value", "a number in an operation") from None
     return None
 
 
+def _float(x: Real, owner: str, argument: str) -> float:
+    """``float(x)``, with a clear error for an int (or a Fraction) beyond float's range."""
+    try:
+        return float(x)
+    except OverflowError:
+        raise _too_large(x, owner, argument) from None
+
+
+def _too_large(x: Real, owner: str, argument: str) -> ValueError:
+    return ValueError(
+        f"{owner}: {argument} is too large for a float (at most about 1.8e308), got {describe(x)}"
+    )
+
+
 def _as_float(data: object) -> float:
-    number = _constant(data)
-    if number is None:
-        raise TypeError(
-            f"Value() needs a real number (int or float), got {type(data).__name__}: {data!r}"
+    if not isinstance(data, Real):
+        raise TypeError(f"Value() needs a real number (int or float), got {describe(data)}")
+    return _float(data, "Value()", "data")
+
+
+def describe(x: object) -> str:
+    """``x`` as an error message shows it: its type and a short repr (``str 'a'``, ``None``).
+
+    Internal, as :func:`as_list` and :func:`as_values`: the checks that :mod:`scalargrad.nn`
+    and :mod:`scalargrad.viz` share with this module.
+
+    Examples
+    --------
+    >>> from scalargrad.engine import describe
+    >>> describe("a"), describe(None)
+    ("str 'a'", 'None')
+    """
+    try:
+        shown = reprlib.repr(x)
+    except ValueError:  # Python refuses to write out an int of more than 4300 digits
+        shown = "..."
+    if x is None or shown.startswith(type(x).__name__):  # "Value(data=...)" says its type
+        return shown
+    return f"{type(x).__name__} {shown}"
+
+
+def as_list(xs: object, owner: str, argument: str, what: str) -> list[object]:
+    """``xs`` as a list, if it is one, a tuple, or any other iterable but a string.
+
+    Examples
+    --------
+    >>> from scalargrad.engine import as_list
+    >>> as_list((1, 2), "MLP", "nouts", "ints")
+    [1, 2]
+    >>> as_list("ab", "MLP", "nouts", "ints")
+    Traceback (most recent call last):
+    ...
+    TypeError: MLP: nouts must be a list of ints, got str 'ab'
+    """
+    # A str is iterable too, but as one-letter strings: never meant as a list of numbers.
+    if isinstance(xs, Iterable) and not isinstance(xs, (str, bytes)):
+        try:
+            return list(xs)
+        except TypeError:  # a 0-d numpy array is iterable in name only
+            pass
+    raise TypeError(f"{owner}: {argument} must be a list of {what}, got {describe(xs)}")
+
+
+def _as_value(x: object, owner: str, argument: str) -> Value:
+    """``x`` if it is a Value, a constant leaf if it is a number, else a clear error."""
+    if isinstance(x, Value):
+        return x
+    if not isinstance(x, Real):
+        raise TypeError(f"{owner}: {argument} must be a number or a Value, got {describe(x)}")
+    return Value(_float(x, owner, argument))
+
+
+def as_values(xs: object, owner: str, argument: str, n: int | None = None) -> list[Value]:
+    """``xs`` as a list of Values (of length ``n``, if given); numbers become constant leaves.
+
+    The check of every list of inputs: what is wrong is named as ``argument`` of ``owner``.
+
+    Examples
+    --------
+    >>> from scalargrad.engine import as_values
+    >>> as_values([1.0, 2], "Neuron", "x", n=2)
+    [Value(data=1.0, grad=0.0), Value(data=2.0, grad=0.0)]
+    >>> as_values([1.0, "a"], "Neuron", "x")
+    Traceback (most recent call last):
+    ...
+    TypeError: Neuron: x[1] must be a number or a Value, got str 'a'
+    """
+    what = "numbers or Values" if n is None else f"numbers or Values of length {n}"
+    items = as_list(xs, owner, argument, what)
+    if n is not None and len(items) != n:
+        raise ValueError(
+            f"{owner}: {argument} must be a list of {what}, got a list of length {len(items)}"
         )
-    return number
-
-
-def _as_values(xs: Iterable[Value | Number]) -> list[Value]:
-    """``xs`` with Values kept as they are and numbers made into constant leaves."""
-    return [x if isinstance(x, Value) else Value(x) for x in xs]
+    return [
+        x if isinstance(x, Value) else _as_value(x, owner, f"{argument}[{k}]")
+        for k, x in enumerate(items)
+    ]
 
 
 def _check_divisor(numerator: float, divisor: float) -> None:
@@ -530,13 +638,16 @@ def _power(base: float, exponent: float) -> float:
     return result
 
 
-def _power_derivative(base: float, exponent: float) -> float:
+def _power_derivative(base: float, exponent: float, result: float) -> float:
     """``d(base**exponent)/d(base) = exponent * base**(exponent - 1)``, with its limits."""
     if exponent == 0.0:
         return 0.0
     if base == 0.0 and exponent < 1.0:
         return math.inf  # x**n with 0 < n < 1 has a vertical tangent at 0
-    derivative: float = exponent * base ** (exponent - 1.0)
+    try:
+        derivative: float = exponent * base ** (exponent - 1.0)
+    except OverflowError:  # too large for a float (1e-200 ** -2): n * a**n / a is the same,
+        derivative = exponent * result / base  # and gives ±inf, with its sign, as `/` does
     return derivative
 
 
@@ -544,6 +655,8 @@ def _log_of_base(base: float, result: float) -> float:
     """``log(base)`` as needed by ``d(base**b)/db = base**b * log(base)``."""
     if result == 0.0:
         return 0.0  # 0**b is 0 for every b > 0: a flat function of b
+    if math.isnan(result):
+        return result  # NaN in (base or exponent), NaN out, even for a base <= 0
     if base <= 0.0:
         raise ValueError(
             f"power backward: the gradient of c**x with respect to x needs a positive base c, "

@@ -7,14 +7,18 @@ chains layers: ReLU on every hidden layer, a linear output layer.
 Weights start uniform in ``[-1, 1]`` and biases at 0, as in micrograd. Pass ``rng``
 (an ``int`` seed or a :class:`random.Random`) for a reproducible network; without it
 the weights come from the :mod:`random` module, so ``random.seed(n)`` also works.
+
+Every argument is checked when a module is made, and the inputs once per call (an MLP
+checks them for its first layer only), so that a mistake is named where it is made.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from numbers import Integral
 
-from scalargrad.engine import Number, Value, _as_values, _weighted_sum
+from scalargrad.engine import Number, Value, as_list, as_values, describe, weighted_sum_of_values
 
 __all__ = ["MLP", "Layer", "Module", "Neuron"]
 
@@ -22,20 +26,30 @@ Rng = random.Random | int | None
 """A random source: a :class:`random.Random`, an ``int`` seed, or ``None`` for :mod:`random`."""
 
 
-def _as_rng(rng: Rng) -> random.Random | None:
+def _as_rng(rng: object, owner: str) -> random.Random | None:
     if rng is None or isinstance(rng, random.Random):
         return rng
     if isinstance(rng, int) and not isinstance(rng, bool):
         return random.Random(rng)
-    raise TypeError(f"rng must be a random.Random, an int seed or None, got {type(rng).__name__}")
+    raise TypeError(
+        f"{owner}: rng must be a random.Random, an int seed or None, got {describe(rng)}"
+    )
 
 
-def _inputs(x: Sequence[Value | Number], n: int, owner: Module) -> list[Value]:
-    """The ``n`` inputs of ``owner`` as Values (numbers become constant leaves)."""
-    if not hasattr(x, "__len__") or len(x) != n:
-        got = f"{len(x)} inputs" if hasattr(x, "__len__") else type(x).__name__
-        raise ValueError(f"{owner!r} expects a sequence of {n} inputs, got {got}")
-    return _as_values(x)
+def _size(owner: str, argument: str, value: object) -> int:
+    """``value`` as an int, if it is one and ``>= 0``; else a clear error."""
+    # True where a size goes is a mistake, not the number 1 (Python counts bool as an int).
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(f"{owner}: {argument} must be a non-negative int, got {describe(value)}")
+    if value < 0:
+        raise ValueError(f"{owner}: {argument} must be a non-negative int, got {value!r}")
+    return int(value)
+
+
+def _flag(owner: str, argument: str, value: object) -> bool:
+    if not isinstance(value, bool):  # else any non-empty string would switch it on
+        raise TypeError(f"{owner}: {argument} must be True or False, got {describe(value)}")
+    return value
 
 
 class Module:
@@ -75,6 +89,14 @@ class Neuron(Module):
     rng : random.Random, int or None
         Source of the initial weights (uniform in ``[-1, 1]``); the bias starts at 0.
 
+    Raises
+    ------
+    TypeError
+        If ``nin`` is not an int (a bool is not one), ``nonlin`` not a bool or ``rng`` of
+        another type; when called, if the input is not a list of numbers or Values.
+    ValueError
+        If ``nin`` is negative; when called, if the input's length is not ``nin``.
+
     Examples
     --------
     >>> from scalargrad.nn import Neuron
@@ -83,20 +105,25 @@ class Neuron(Module):
     3
     >>> n([1.0, 2.0]).data == n.w[0].data + 2.0 * n.w[1].data
     True
+    >>> n([1.0, "2"])
+    Traceback (most recent call last):
+    ...
+    TypeError: Neuron: x[1] must be a number or a Value, got str '2'
     """
 
     def __init__(self, nin: int, nonlin: bool = True, *, rng: Rng = None) -> None:
-        r = _as_rng(rng)
+        nin = _size("Neuron", "nin", nin)
+        self.nonlin = _flag("Neuron", "nonlin", nonlin)
+        r = _as_rng(rng, "Neuron")
         uniform = random.uniform if r is None else r.uniform
         self.w = [Value(uniform(-1.0, 1.0)) for _ in range(nin)]
         self.b = Value(0.0)
-        self.nonlin = nonlin
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:
-        return self._forward(_inputs(x, len(self.w), self))
+        return self._forward(as_values(x, "Neuron", "x", len(self.w)))
 
     def _forward(self, xs: Sequence[Value]) -> Value:
-        act = _weighted_sum(self.w, xs, self.b)
+        act = weighted_sum_of_values(self.w, xs, self.b)
         return act.relu() if self.nonlin else act
 
     def parameters(self) -> list[Value]:
@@ -123,24 +150,40 @@ class Layer(Module):
     rng : random.Random, int or None
         Source of the initial weights.
 
+    Raises
+    ------
+    TypeError
+        If ``nin`` or ``nout`` is not an int (a bool is not one), ``nonlin`` not a bool or
+        ``rng`` of another type; when called, if the input is not a list of numbers or Values.
+    ValueError
+        If ``nin`` or ``nout`` is negative; when called, if the input's length is not ``nin``.
+
     Examples
     --------
     >>> from scalargrad.nn import Layer
     >>> layer = Layer(3, 2, rng=0)
     >>> len(layer([1.0, 2.0, 3.0]))
     2
+    >>> layer([1.0, 2.0])
+    Traceback (most recent call last):
+    ...
+    ValueError: Layer: x must be a list of numbers or Values of length 3, got a list of length 2
     """
 
     def __init__(self, nin: int, nout: int, *, nonlin: bool = True, rng: Rng = None) -> None:
-        r = _as_rng(rng)
-        self.nin = nin
-        self.neurons = [Neuron(nin, nonlin, rng=r) for _ in range(nout)]
+        self.nin = _size("Layer", "nin", nin)
+        nout = _size("Layer", "nout", nout)
+        nonlin = _flag("Layer", "nonlin", nonlin)
+        r = _as_rng(rng, "Layer")
+        self.neurons = [Neuron(self.nin, nonlin, rng=r) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
-        # Check and convert the inputs once here rather than once per neuron.
-        xs = _inputs(x, self.nin, self)
-        out = [n._forward(xs) for n in self.neurons]
+        out = self._forward(as_values(x, "Layer", "x", self.nin))
         return out[0] if len(out) == 1 else out
+
+    def _forward(self, xs: list[Value]) -> list[Value]:
+        # The inputs were checked and made Values once, by the caller, not once per neuron.
+        return [n._forward(xs) for n in self.neurons]
 
     def parameters(self) -> list[Value]:
         return [p for n in self.neurons for p in n.parameters()]
@@ -162,6 +205,16 @@ class MLP(Module):
     rng : random.Random, int or None
         Source of the initial weights: pass a seed for a reproducible network.
 
+    Raises
+    ------
+    TypeError
+        If ``nin`` or a size in ``nouts`` is not an int (a bool is not one), ``nouts`` is
+        not a list, or ``rng`` has another type; when called, if the input is not a list of
+        numbers or Values.
+    ValueError
+        If ``nouts`` is empty or a size is negative; when called, if the input's length is
+        not ``nin``.
+
     Examples
     --------
     >>> from scalargrad.nn import MLP
@@ -173,18 +226,24 @@ class MLP(Module):
     """
 
     def __init__(self, nin: int, nouts: Sequence[int], *, rng: Rng = None) -> None:
-        r = _as_rng(rng)
-        sizes = [nin, *nouts]
-        last = len(nouts) - 1
+        # Checked here, so that a mistake is named as MLP's argument, not a Layer's.
+        self.nin = _size("MLP", "nin", nin)
+        sizes = [self.nin]
+        for k, size in enumerate(as_list(nouts, "MLP", "nouts", "layer sizes (ints)")):
+            sizes.append(_size("MLP", f"nouts[{k}]", size))
+        if len(sizes) == 1:
+            raise ValueError("MLP: nouts must list at least one layer size, got an empty list")
+        r = _as_rng(rng, "MLP")
+        last = len(sizes) - 2
         self.layers = [
-            Layer(sizes[i], sizes[i + 1], nonlin=i != last, rng=r) for i in range(len(nouts))
+            Layer(sizes[i], sizes[i + 1], nonlin=i != last, rng=r) for i in range(last + 1)
         ]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
-        out: Value | Sequence[Value | Number] = x
+        out = as_values(x, "MLP", "x", self.nin)
         for layer in self.layers:
-            out = layer(out)  # type: ignore[arg-type]  # a hidden layer returns a list
-        return out  # type: ignore[return-value]
+            out = layer._forward(out)  # a list, even of one Value, for the next layer
+        return out[0] if len(out) == 1 else out
 
     def parameters(self) -> list[Value]:
         return [p for layer in self.layers for p in layer.parameters()]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from scalargrad.engine import Value
+from scalargrad.engine import Value, describe
 
 __all__ = ["to_dot"]
 
 # Operations whose constant stands on the left: `2 - x`, `2 / x`, `2 ** x`.
 _CONSTANT_FIRST = {Value._neg_backward, Value._reciprocal_backward, Value._pow_const_base_backward}
+_RANKDIRS = ("LR", "TB", "RL", "BT")
 
 
 def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str = "LR") -> str:
@@ -32,6 +33,14 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
     rankdir : {"LR", "TB", "RL", "BT"}, default "LR"
         Direction of the drawing: left to right by default.
 
+    Raises
+    ------
+    TypeError
+        If ``root`` is not a Value, ``labels`` not a dict of Value to str, or ``rankdir``
+        not a str.
+    ValueError
+        If ``rankdir`` is another string.
+
     Examples
     --------
     >>> from scalargrad import Value, to_dot
@@ -48,10 +57,21 @@ def to_dot(root: Value, labels: Mapping[Value, str] | None = None, rankdir: str 
     }
     """
     if not isinstance(root, Value):
-        raise TypeError(f"to_dot expects a Value, got {type(root).__name__}")
-    if rankdir not in ("LR", "TB", "RL", "BT"):
-        raise ValueError(f"rankdir must be one of LR, TB, RL, BT, got {rankdir!r}")
-    labels = labels or {}
+        raise TypeError(f"to_dot: root must be a Value, got {describe(root)}")
+    if not isinstance(rankdir, str) or rankdir not in _RANKDIRS:
+        error = ValueError if isinstance(rankdir, str) else TypeError
+        raise error(f"to_dot: rankdir must be one of LR, TB, RL, BT, got {describe(rankdir)}")
+    if labels is None:
+        labels = {}
+    if not isinstance(labels, Mapping):
+        raise TypeError(f"to_dot: labels must be a dict of Value to str, got {describe(labels)}")
+    for value, name in labels.items():
+        # (a reversed {"a": a} would otherwise silently label nothing)
+        if not isinstance(value, Value) or not isinstance(name, str):
+            raise TypeError(
+                f"to_dot: labels must be a dict of Value to str, got an item "
+                f"{describe(value)}: {describe(name)}"
+            )
     ids: dict[Value, str] = {root: "v0"}
     lines = ["digraph {", f"  rankdir={rankdir};", '  node [fontname="Helvetica"];']
     stack = [root]
