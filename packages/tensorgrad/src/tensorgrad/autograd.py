@@ -193,7 +193,8 @@ def _walk(
     Value or, when ``wanted`` is given, only into ``wanted`` for the nodes it lists. The
     memory policy is in the helpers below: which gradient an in-place formula may overwrite
     (:func:`_formula_inputs`), which one is another's too (:func:`_shared`), and freeing
-    each node as soon as it is visited (:func:`_free`).
+    each node as soon as it is visited (:func:`_free`). The ``.grad`` totals are added in
+    at the end, all at once (``_store``).
     """
     users = _count_users(outputs)
     totals = _seed_totals(outputs, seeds)
@@ -201,6 +202,7 @@ def _walk(
     check = _modes.anomaly
     recording = _modes.grad_enabled
     _modes.grad_enabled = create_graph  # the formulas build a graph only if asked to
+    stored: list[tuple[Value, Any, bool]] = []
     try:
         while ready:
             node = ready.pop()
@@ -238,12 +240,13 @@ def _walk(
                 if not retain_graph:
                     _free(node)  # its arrays die now, not at the end of the walk
             if value is not None:
-                shared = create_graph or _shared(g)  # (before the call: its arguments hold g)
-                _store(value, g._data if create_graph else g, shared)
+                shared = create_graph or _shared(g)  # (before the list holds g too)
+                stored.append((value, g._data if create_graph else g, shared))
             elif kept and wanted is not None:
                 wanted[node] = g
     finally:
         _modes.grad_enabled = recording
+    _store(stored)
 
 
 def _count_users(outputs: Sequence[Node]) -> dict[Node, int]:
@@ -411,32 +414,31 @@ def _seed(output: Value, given: Any, create_graph: bool, caller: str) -> Any:
     return Value(seed, requires_grad=False) if create_graph else seed
 
 
-def _store(node: Value, total: Any, shared: bool) -> None:
-    """Add ``total``, the node's gradient array from this pass, to its ``.grad``.
+def _store(stored: list[tuple[Value, Any, bool]]) -> None:
+    """Add each Value's gradient array from this pass, ``total``, to its ``.grad``.
 
     The array is stored without a copy. When it is also another node's gradient
     (``a + b`` hands its gradient unchanged to both operands, ``reshape`` a view of it),
-    it is marked shared: ``Value.grad`` copies it on first read, and the next backward
+    it is marked ``shared``: ``Value.grad`` copies it on first read, and the next backward
     adds to it out of place, so that ``x.grad *= 2`` changes x's gradient only.
-    Otherwise the node owns it, and later passes add to it in place.
+    Otherwise the Value owns it, and later passes add to it in place.
 
-    Under a lock: two threads' backward passes may add into one parameter's ``.grad``
-    (numpy's ``+=`` lets go of the interpreter lock while it adds, so without this lock
-    one thread's sum could overwrite the other's), as PyTorch's accumulation is safe.
+    Under a lock, taken once per backward: two threads' passes may add into one
+    parameter's ``.grad`` (numpy's ``+=`` lets go of the interpreter lock while it adds,
+    so without the lock one thread's sum could overwrite the other's), as PyTorch's
+    accumulation is safe.
     """
-    _accumulating.acquire()  # (not `with`: this costs half as much, and runs per parameter)
-    try:
-        current = node._grad
-        if current is None:
-            node._grad = total
-            node._grad_shared = shared
-        elif node._grad_shared:
-            node._grad = current + total
-            node._grad_shared = False
-        else:
-            current += total
-    finally:
-        _accumulating.release()
+    with _accumulating:
+        for value, total, shared in stored:
+            current = value._grad
+            if current is None:
+                value._grad = total
+                value._grad_shared = shared
+            elif value._grad_shared:
+                value._grad = current + total
+                value._grad_shared = False
+            else:
+                current += total
 
 
 _accumulating = threading.Lock()

@@ -85,6 +85,8 @@ def single_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     ...
     TypeError: softmax: axis must be one int, got tuple (0, 1)
     """
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, in one step
+        return (axis + ndim if axis < 0 else axis,)
     if isinstance(axis, (tuple, list)):
         raise TypeError(f"{op}: axis must be one int, got {type(axis).__name__} {axis!r}")
     return normalize_axes(axis, ndim, op)

@@ -90,15 +90,22 @@ def getitem(x: Value, index: Any) -> Value:
 def _kept(index: Any) -> Any:
     """The index as the backward will read it: an array or list the caller may still change
     is copied (``idx[0] = 2`` after ``y = x[idx]`` would move the gradient, silently)."""
-    if type(index) is tuple:
-        if any(type(part) is list or type(part) is np.ndarray for part in index):
-            return tuple(_kept(part) for part in index)
-        return index
-    if type(index) is np.ndarray:
+    kind = type(index)
+    if kind is np.ndarray:
         return index.copy() if index.flags.writeable else index
-    if type(index) is list:
+    if kind is list:
         return np.array(index)  # (a list numpy has just accepted as an index)
-    return index
+    if kind is not tuple:
+        return index
+    parts = list(index)
+    for k, part in enumerate(parts):  # (a loop, not a call per part: this runs per getitem)
+        kind = type(part)
+        if kind is np.ndarray:
+            if part.flags.writeable:
+                parts[k] = part.copy()
+        elif kind is list:
+            parts[k] = np.array(part)
+    return tuple(parts)
 
 
 def _getitem_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:

@@ -33,8 +33,10 @@ def logsumexp(x: Operand, axis: int | Sequence[int] = -1, keepdims: bool = False
     As in PyTorch, an infinite element makes the result that infinity (-inf for a row of
     -inf, the log of an empty sum, and over an empty axis too), not NaN.
     """
-    x = _input(x, "logsumexp")
-    keepdims = flag(keepdims, "keepdims", "logsumexp")
+    if not isinstance(x, Value):
+        x = _input(x, "logsumexp")
+    if type(keepdims) is not bool:
+        keepdims = flag(keepdims, "keepdims", "logsumexp")
     axes = normalize_axes(axis, x.ndim, "logsumexp")
     data = _logsumexp(x._data, axes)
     if not keepdims:
@@ -63,7 +65,8 @@ def log_softmax(x: Operand, axis: int = -1) -> Value:
 
     As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
-    x = _input(x, "log_softmax")
+    if not isinstance(x, Value):
+        x = _input(x, "log_softmax")
     axes = single_axis(axis, x.ndim, "log_softmax")
     shifted = x._data - _max(x._data, axes)
     if shifted.size:  # (an empty axis would take log(0) of the kept shape, and warn)
@@ -90,7 +93,8 @@ def softmax(x: Operand, axis: int = -1) -> Value:
 
     As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
-    x = _input(x, "softmax")
+    if not isinstance(x, Value):
+        x = _input(x, "softmax")
     axes = single_axis(axis, x.ndim, "softmax")
     e = np.exp(x._data - _max(x._data, axes))
     e /= e.sum(axis=axes, keepdims=True)  # now the result
@@ -107,9 +111,7 @@ def _softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def _input(x: Operand, op: str) -> Value:
-    """The Value to work on: ``x`` itself, or a constant one for a numpy array or a number."""
-    if isinstance(x, Value):
-        return x
+    """A constant Value for a numpy array or a number ``x``; else a TypeError naming ``op``."""
     if operand_data(x, op) is NotImplemented:
         raise type_error(op, x)
     return Value(x, requires_grad=False)
