@@ -33,8 +33,7 @@ def sum(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     (array(10.), array([4., 6.]), (2, 1))
     """
     axes = normalize_axes(axis, x.ndim, "sum")
-    if type(keepdims) is not bool:  # (a call less, per reduction, for the usual case)
-        keepdims = flag(keepdims, "keepdims", "sum")
+    keepdims = flag(keepdims, "keepdims", "sum")
     data = x._data.sum(axis=axes, keepdims=keepdims)
     return record(data, "sum", _sum_backward, (x,), (None, axes, keepdims, x._data.shape))
 
@@ -57,8 +56,7 @@ def mean(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     array([1.5, 3.5])
     """
     axes = normalize_axes(axis, x.ndim, "mean")
-    if type(keepdims) is not bool:  # (a call less, per reduction, for the usual case)
-        keepdims = flag(keepdims, "keepdims", "mean")
+    keepdims = flag(keepdims, "keepdims", "mean")
     data = x._data.sum(axis=axes, keepdims=keepdims) / reduced_count(x.shape, axes)
     return record(data, "mean", _mean_backward, (x,), (None, axes, keepdims, x._data.shape))
 
@@ -109,8 +107,7 @@ def min(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
 
 def _extremum(x: Value, reduce: Callable[..., Any], op: str, axis: Axis, keepdims: bool) -> Value:
     axes = normalize_axes(axis, x.ndim, op)
-    if type(keepdims) is not bool:  # (a call less, per reduction, for the usual case)
-        keepdims = flag(keepdims, "keepdims", op)
+    keepdims = flag(keepdims, "keepdims", op)
     for a in axes:
         if x.shape[a] == 0:
             raise ValueError(f"{op}: axis {a} of a Value of shape {x.shape} is empty")

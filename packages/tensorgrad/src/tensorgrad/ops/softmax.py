@@ -35,8 +35,7 @@ def logsumexp(x: Operand, axis: int | Sequence[int] = -1, keepdims: bool = False
     """
     if not isinstance(x, Value):
         x = _input(x, "logsumexp")
-    if type(keepdims) is not bool:
-        keepdims = flag(keepdims, "keepdims", "logsumexp")
+    keepdims = flag(keepdims, "keepdims", "logsumexp")
     axes = normalize_axes(axis, x.ndim, "logsumexp")
     data = _logsumexp(x._data, axes)
     if not keepdims:
