@@ -308,7 +308,7 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm.
 
-        NaN gives NaN, as in :func:`math.log` and PyTorch, with a NaN gradient.
+        NaN gives NaN, as in ``math.log`` and PyTorch, with a NaN gradient.
 
         Raises
         ------

@@ -35,8 +35,9 @@ def getitem(x: Value, index: Any) -> Value:
     ----------
     x : Value
         The Value to index.
-    index : int, slice, None, Ellipsis, array or list of ints or bools, or a tuple of them
-        What to take.
+    index : object
+        What to take: an int, a slice, None, ``...``, an array or list of ints or of
+        bools, or a tuple of them.
 
     Returns
     -------
