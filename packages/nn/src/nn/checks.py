@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -61,9 +61,7 @@ def describe(value: object) -> str:
     return f"{type(value).__name__} {shown}"
 
 
-def check_number(
-    owner: str, argument: str, value: object, label: str | None = None
-) -> numbers.Real:
+def check_number(owner: str, argument: str, value: object, label: str | None = None) -> float:
     """Raise unless a hyper-parameter is a finite real number; else return it.
 
     Internal: the check under every numeric hyper-parameter of the optimizers and
@@ -84,7 +82,7 @@ def check_number(
 
     Returns
     -------
-    numbers.Real
+    float or int
         ``value`` itself, now known to be a real number.
 
     Raises
@@ -118,7 +116,7 @@ def check_number(
             f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
             f"({argument} must be a finite number)"
         )
-    return value
+    return cast(float, value)  # (an int too: numbers.Real, as typing calls it float)
 
 
 def check_non_negative(owner: str, argument: str, value: object, label: str | None = None) -> None:
