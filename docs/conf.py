@@ -215,7 +215,8 @@ html_theme = "furo"
 html_title = "AutoGrads"
 html_favicon = "_static/favicon.svg"
 pygments_dark_style = "github-dark"  # furo's default dark style underlines module names
-html_static_path = [str(MATHJAX)]
+html_static_path = [str(MATHJAX), "_static/outputs.css"]
+html_css_files = ["outputs.css"]
 html_theme_options = {
     "source_repository": "https://github.com/autograds/autograds",
     "source_branch": "main",
