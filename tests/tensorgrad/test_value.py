@@ -612,7 +612,7 @@ def test_grad_assignment_and_requires_grad_are_checked() -> None:
     x.grad = [1, 2]
     assert x.grad.dtype == np.float64
     with pytest.raises(
-        TypeError, match=r"Value.grad =: expected an array of real numbers, got str"
+        TypeError, match=r"Value.grad =: the gradient must be an array of real numbers, got str"
     ):
         x.grad = "a"  # type: ignore[assignment]
     with pytest.raises(TypeError, match=r"got ndarray \(numpy dtype complex128\)"):

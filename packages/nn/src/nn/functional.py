@@ -26,6 +26,7 @@ import numpy.typing as npt
 import tensorgrad
 from tensorgrad import Value
 from tensorgrad.record import operand_data, plain, record
+from tensorgrad.tensor import real_array
 
 # The user-facing API; as_value, check_input, check_reduction and row_indices are internal.
 __all__ = [
@@ -458,16 +459,7 @@ def _pair(caller: str, input: Input, target: Input) -> tuple[Value, Value | Arra
             )
         y: Value | Array = target
     else:
-        try:
-            y = np.asarray(target)
-        except (TypeError, ValueError):
-            y = np.asarray(None)  # (ragged lists and the like: refused below)
-        if y.dtype.kind not in "biuf":
-            raise TypeError(
-                f"{caller}: the target must be numbers, got {type(target).__name__} "
-                f"(numpy dtype {y.dtype})"
-            )
-        y = y.astype(x.dtype, copy=False)
+        y = real_array(target, f"{caller}: the target").astype(x.dtype, copy=False)
     if x.shape != y.shape:
         raise ValueError(
             f"{caller}: input shape {x.shape} and target shape {y.shape} "

@@ -46,7 +46,7 @@ import numpy.typing as npt
 from tensorgrad.grad_mode import _modes
 from tensorgrad.node import FREED, Node, clock
 from tensorgrad.record import node_of, plain, revive
-from tensorgrad.tensor import Value
+from tensorgrad.tensor import Value, real_array
 
 __all__ = ["backward", "grad"]
 
@@ -393,16 +393,7 @@ def _seed(output: Value, given: Any, create_graph: bool, caller: str) -> Any:
             )
         seed = np.ones(output.shape, output.dtype)
     else:
-        try:
-            raw = np.asarray(plain(given))
-        except (TypeError, ValueError):
-            raw = np.asarray(None)  # (an object array: refused below)
-        if raw.dtype.kind not in "biuf":
-            # Complex among them: numpy would drop the imaginary part with only a warning.
-            raise TypeError(
-                f"{caller}: the gradient must be an array of real numbers, got "
-                f"{type(given).__name__} (numpy dtype {raw.dtype})"
-            )
+        raw = real_array(plain(given), f"{caller}: the gradient")
         seed = raw.astype(output.dtype)  # a copy the walk may own
         if seed.shape != output.shape:
             raise ValueError(

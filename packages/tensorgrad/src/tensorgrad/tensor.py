@@ -258,17 +258,8 @@ class Value:
         if value is None:
             self._grad = None
             return
-        try:
-            given = np.asarray(value._data if isinstance(value, Value) else value)
-        except (TypeError, ValueError):
-            given = np.asarray(None)  # (ragged lists and the like: refused below)
-        if given.dtype.kind not in "biuf":
-            # complex among them: numpy would drop the imaginary part with only a warning
-            raise TypeError(
-                f"Value.grad =: expected an array of real numbers, got {type(value).__name__} "
-                f"(numpy dtype {given.dtype})"
-            )
-        grad = given.astype(self.dtype, copy=False)
+        given = value._data if isinstance(value, Value) else value
+        grad = real_array(given, "Value.grad =: the gradient").astype(self.dtype, copy=False)
         if grad.shape != self.shape:
             raise ValueError(
                 f"Value.grad =: grad of shape {grad.shape} does not match the Value's shape "
@@ -692,6 +683,47 @@ def float_dtype(dtype: npt.DTypeLike, op: str = "Value()") -> np.dtype[Any]:
             f"(convert it with .astype(np.float32))"
         )
     return resolved
+
+
+def real_array(x: object, what: str) -> Array:
+    """``x`` as a numpy array of real numbers (bools, ints or floats), or a TypeError.
+
+    For what a Value takes in as it is given, a gradient or a target: a string, an object,
+    a ragged list or complex numbers are refused by name (numpy would drop an imaginary
+    part with only a warning, and take strings as an array of them).
+
+    Parameters
+    ----------
+    x : object
+        What was given.
+    what : str
+        What it is, for the message (``"backward: the gradient"``).
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not real numbers, naming ``what``, its type and its numpy dtype.
+
+    Examples
+    --------
+    >>> from tensorgrad.tensor import real_array
+    >>> real_array([1, 2], "the target")
+    array([1, 2])
+    >>> real_array([1j], "the target")
+    Traceback (most recent call last):
+    ...
+    TypeError: the target must be an array of real numbers, got list (numpy dtype complex128)
+    """
+    try:
+        array = np.asarray(x)
+    except (TypeError, ValueError):
+        array = np.asarray(None)  # (a ragged list and the like: refused below)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{what} must be an array of real numbers, got {type(x).__name__} "
+            f"(numpy dtype {array.dtype})"
+        )
+    return array
 
 
 def _float_array(
