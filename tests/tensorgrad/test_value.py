@@ -633,3 +633,18 @@ def test_grad_assignment_and_requires_grad_are_checked() -> None:
         ValueError, match=r"clip: bounds of shapes \(3,\) and \(\) do not broadcast"
     ):
         x.clip(np.zeros(3), 1.0)
+
+
+def test_review_regressions_stay_fixed() -> None:
+    x = Value([1.0, 2.0])
+    x[[]].sum().backward()  # an empty list index is an empty list of ints
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+    a = Value(np.float32(1.0))
+    tg.stack([a, Value(2.0)]).sum().backward()
+    assert a.grad.dtype == np.float32  # a 0-d Value keeps its own dtype in a join
+    assert (Value(np.ones(2, np.float32)) * np.array(2.0)).dtype == np.float32  # 0-d: a number
+    for op in (tg.softmax, tg.log_softmax):
+        with pytest.raises(TypeError, match="axis must be one int, got NoneType None"):
+            op(Value(np.ones((2, 3))), axis=None)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"convert b with \.astype\(np\.float64\)"):
+        Value(np.ones((2, 2))) @ np.ones((2, 2), int)

@@ -106,6 +106,8 @@ def check_number(owner: str, argument: str, value: object, label: str | None = N
     ...
     ValueError: SGD: Invalid dampening value: inf (dampening must be a finite number)
     """
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value.item()  # a 0-d array is the number it holds (PyTorch takes a 0-d lr)
     # bool is an int to Python (and np.bool_ is not a number to numbers.Real): refuse both,
     # since True where a rate goes is a mistake, not the number 1.
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):

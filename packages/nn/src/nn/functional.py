@@ -10,7 +10,8 @@ can: ``log_softmax`` and ``log(1 + e^x)`` computed from logits stay finite where
 ``log(softmax(x))`` and ``log(sigmoid(x))`` would overflow or give ``log(0)``.
 
 Internal (public so that other nn modules and the tests can use them, but not part of the
-API): ``as_value``, ``check_input``, ``check_reduction`` and ``row_indices``.
+API): ``as_value``, ``check_input``, ``check_label_smoothing``, ``check_reduction`` and
+``row_indices``.
 """
 
 from __future__ import annotations
@@ -138,16 +139,7 @@ def cross_entropy(
            [ 0.   ,  0.   ,  0.   ]])
     """
     check_reduction(reduction, "cross_entropy")
-    given: object = label_smoothing  # (what the caller gave: not necessarily a float)
-    if isinstance(given, bool) or not isinstance(given, numbers.Real):
-        raise TypeError(
-            f"cross_entropy: label_smoothing must be a float in [0, 1], got "
-            f"{type(given).__name__} {given!r}"
-        )
-    if not 0.0 <= label_smoothing <= 1.0:  # (NaN fails it too)
-        raise ValueError(
-            f"cross_entropy: label_smoothing must be in [0, 1], got {label_smoothing!r}"
-        )
+    check_label_smoothing(label_smoothing, "cross_entropy")
     log_probs = tensorgrad.log_softmax(_scores("cross_entropy", input), axis=-1)
     if label_smoothing == 0.0:
         return _nll("cross_entropy", log_probs, target, reduction)
@@ -435,6 +427,44 @@ def check_reduction(reduction: object, op: str) -> None:
         )
     if reduction not in _REDUCTIONS:
         raise ValueError(f"{op}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def check_label_smoothing(label_smoothing: object, op: str) -> None:
+    """Raise unless ``label_smoothing`` is a real number in ``[0, 1]``.
+
+    Internal: :func:`cross_entropy` checks its argument with it, and
+    :class:`~nn.CrossEntropyLoss` its setting when it is made.
+
+    Parameters
+    ----------
+    label_smoothing : object
+        What was given.
+    op : str
+        Who asks, which starts the message.
+
+    Raises
+    ------
+    TypeError
+        If it is not a real number (a bool, a string).
+    ValueError
+        If it is outside ``[0, 1]``, or NaN.
+
+    Examples
+    --------
+    >>> from nn.functional import check_label_smoothing
+    >>> check_label_smoothing(0.1, "cross_entropy")
+    >>> check_label_smoothing(1.5, "cross_entropy")
+    Traceback (most recent call last):
+    ...
+    ValueError: cross_entropy: label_smoothing must be in [0, 1], got 1.5
+    """
+    if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, numbers.Real):
+        raise TypeError(
+            f"{op}: label_smoothing must be a float in [0, 1], got "
+            f"{type(label_smoothing).__name__} {label_smoothing!r}"
+        )
+    if not 0.0 <= float(label_smoothing) <= 1.0:  # (NaN fails it too)
+        raise ValueError(f"{op}: label_smoothing must be in [0, 1], got {label_smoothing!r}")
 
 
 def _scores(caller: str, input: Input) -> Value:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import numpy.typing as npt
 
 from nn import functional as F  # noqa: N812  (PyTorch's conventional name)
@@ -114,17 +113,7 @@ class CrossEntropyLoss(_Loss):
 
     def __init__(self, reduction: str = "mean", label_smoothing: float = 0.0) -> None:
         super().__init__(reduction)
-        # bool is an int to Python: refuse it, as a number is meant.
-        number = (int, float, np.integer, np.floating)
-        if isinstance(label_smoothing, bool) or not isinstance(label_smoothing, number):
-            raise TypeError(
-                f"CrossEntropyLoss: label_smoothing must be a real number in [0, 1], got "
-                f"{type(label_smoothing).__name__} {label_smoothing!r}"
-            )
-        if not 0.0 <= label_smoothing <= 1.0:  # written so that NaN fails too
-            raise ValueError(
-                f"CrossEntropyLoss: label_smoothing must be in [0, 1], got {label_smoothing!r}"
-            )
+        F.check_label_smoothing(label_smoothing, "CrossEntropyLoss")
         self.label_smoothing = label_smoothing
 
     def forward(self, input: Input, target: npt.ArrayLike) -> Value:

@@ -457,6 +457,17 @@ def weighted_sum_of_values(weights: Sequence[Value], inputs: Sequence[Value], bi
     :class:`scalargrad.nn.Layer` checks its inputs once and then calls this for each of
     its neurons, which saves a loop over the inputs per neuron.
 
+    Parameters
+    ----------
+    weights, inputs : sequence of Value
+        Of the same length.
+    bias : Value
+
+    Returns
+    -------
+    Value
+        ``bias + Σ weights[i] * inputs[i]``, one node.
+
     Examples
     --------
     >>> from scalargrad import Value
@@ -543,6 +554,14 @@ def describe(x: object) -> str:
     Internal, as :func:`as_list` and :func:`as_values`: the checks that :mod:`scalargrad.nn`
     and :mod:`scalargrad.viz` share with this module.
 
+    Parameters
+    ----------
+    x : object
+
+    Returns
+    -------
+    str
+
     Examples
     --------
     >>> from scalargrad.engine import describe
@@ -560,6 +579,24 @@ def describe(x: object) -> str:
 
 def as_list(xs: object, owner: str, argument: str, what: str) -> list[object]:
     """``xs`` as a list, if it is one, a tuple, or any other iterable but a string.
+
+    Parameters
+    ----------
+    xs : object
+        What was given.
+    owner, argument : str
+        Who asks and for which argument, for the message.
+    what : str
+        What the list should hold, for the message (``"ints"``).
+
+    Returns
+    -------
+    list
+
+    Raises
+    ------
+    TypeError
+        If ``xs`` is not such an iterable.
 
     Examples
     --------
@@ -593,6 +630,26 @@ def as_values(xs: object, owner: str, argument: str, n: int | None = None) -> li
     """``xs`` as a list of Values (of length ``n``, if given); numbers become constant leaves.
 
     The check of every list of inputs: what is wrong is named as ``argument`` of ``owner``.
+
+    Parameters
+    ----------
+    xs : object
+        What was given.
+    owner, argument : str
+        Who asks and for which argument, for the messages.
+    n : int, optional
+        The length it must have.
+
+    Returns
+    -------
+    list of Value
+
+    Raises
+    ------
+    TypeError
+        If ``xs`` is not a list, or an item is neither a number nor a Value.
+    ValueError
+        If it has another length than ``n``, or a number is too large for a float.
 
     Examples
     --------

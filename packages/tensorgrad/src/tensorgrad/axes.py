@@ -68,6 +68,20 @@ def single_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     for a 0-d Value given 0 or -1 (as in PyTorch), and numpy's reductions over no axes
     leave the array as it is, so the op needs no case of its own for it.
 
+    Parameters
+    ----------
+    axis : int
+        The axis given (negative counts from the end).
+    ndim : int
+        How many axes the Value has.
+    op : str
+        Who asks, which starts the messages.
+
+    Returns
+    -------
+    tuple of int
+        ``(axis,)``, non-negative; ``()`` for a 0-d Value.
+
     Raises
     ------
     TypeError
@@ -87,13 +101,26 @@ def single_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     """
     if type(axis) is int and -ndim <= axis < ndim:  # the common case, in one step
         return (axis + ndim if axis < 0 else axis,)
-    if isinstance(axis, (tuple, list)):
+    if axis is None or isinstance(axis, (tuple, list)):  # (None: normalize_axes reads all)
         raise TypeError(f"{op}: axis must be one int, got {type(axis).__name__} {axis!r}")
     return normalize_axes(axis, ndim, op)
 
 
 def flag(value: object, name: str, op: str) -> bool:
     """``value`` as a bool, if it is one (Python's or numpy's); else a TypeError naming it.
+
+    Parameters
+    ----------
+    value : object
+        What was given.
+    name : str
+        The argument's name (``"keepdims"``).
+    op : str
+        Who asks, which starts the message.
+
+    Returns
+    -------
+    bool
 
     Examples
     --------

@@ -289,7 +289,8 @@ def operand_data(x: object, op: str = "") -> Any:
             raise TypeError(
                 f"{op}: a Value cannot be combined with a numpy array of dtype {x.dtype}"
             )
-        return x.item() if isinstance(x, np.generic) else x
+        # (a 0-d array too: a number, as PyTorch treats a 0-d tensor in type promotion)
+        return x.item() if isinstance(x, np.generic) or x.ndim == 0 else x
     return NotImplemented
 
 
@@ -298,6 +299,17 @@ def in_float(data: Any, other: Any) -> Any:
     array: as in PyTorch, a float32 Value times an int array stays float32.
 
     (numpy would make float64 of float32 and int64.) Anything else is returned as it is.
+
+    Parameters
+    ----------
+    data : ndarray or number
+        One operand's array, as :func:`operand_data` gives it.
+    other : ndarray or number
+        The other operand's.
+
+    Returns
+    -------
+    ndarray or number
 
     Examples
     --------

@@ -115,13 +115,13 @@ class Adam(Optimizer):
         check_bool(name, "decoupled_weight_decay", group["decoupled_weight_decay"])
 
     def _state_spec(self, group: ParamGroup) -> StateSpec:
-        # Without amsgrad, a state may still hold the maximum from steps taken with it.
-        maximum = "array" if group["amsgrad"] else "optional array"
+        # Optional either way: without amsgrad, a state may hold the maximum from steps taken
+        # with it; with it, a state saved before it was switched on has none yet (step makes it).
         return {
             "step": "count",
             "exp_avg": "array",
             "exp_avg_sq": "array",
-            "max_exp_avg_sq": maximum,
+            "max_exp_avg_sq": "optional array",
         }
 
     def step(self) -> None:

@@ -14,11 +14,10 @@ it, rather than at some later epoch.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from nn.checks import check_non_negative, describe
+from nn.checks import check_int, check_non_negative, describe
 from nn.optim.optimizer import Optimizer
 
 __all__ = ["CosineAnnealingLR", "LRScheduler", "LambdaLR", "StepLR"]
@@ -170,7 +169,7 @@ class LRScheduler:
     def _check_state(self, owner: str) -> None:
         """Raise TypeError or ValueError naming a bad loaded setting, the subclass's too."""
         self._check_settings(owner)
-        _check_int(owner, "last_epoch", self.last_epoch, minimum=-1)
+        check_int(owner, "last_epoch", self.last_epoch, minimum=-1)
         n_groups = len(self.optimizer.param_groups)
         for key in ("base_lrs", "_last_lr"):
             lrs = getattr(self, key)
@@ -221,7 +220,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer)
 
     def _check_settings(self, owner: str) -> None:
-        _check_int(owner, "step_size", self.step_size, minimum=1)
+        check_int(owner, "step_size", self.step_size, minimum=1)
         check_non_negative(owner, "gamma", self.gamma)
 
     def _next_lrs(self) -> list[float]:
@@ -270,7 +269,7 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer)
 
     def _check_settings(self, owner: str) -> None:
-        _check_int(owner, "T_max", self.T_max, minimum=1)
+        check_int(owner, "T_max", self.T_max, minimum=1)
         check_non_negative(owner, "eta_min", self.eta_min)
 
     def _next_lrs(self) -> list[float]:
@@ -363,12 +362,3 @@ def _check_optimizer(owner: str, optimizer: object) -> None:
     for k, group in enumerate(optimizer.param_groups):
         if "lr" not in group:
             raise ValueError(f"{owner}: parameter group {k} of the optimizer has no 'lr'")
-
-
-def _check_int(owner: str, argument: str, value: object, minimum: int) -> None:
-    """Raise TypeError unless ``value`` is an int (not a bool), ValueError if below ``minimum``."""
-    wanted = "a positive int" if minimum == 1 else f"an int >= {minimum}"
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{owner}: {argument} must be {wanted}, got {describe(value)}")
-    if value < minimum:
-        raise ValueError(f"{owner}: {argument} must be {wanted}, got {value!r}")

@@ -340,6 +340,8 @@ class Optimizer:
             )
         state: dict[Value, dict[str, Any]] = {}
         for index, values in saved_state.items():
+            if isinstance(index, str) and index.isdigit():
+                index = int(index)  # a state dict written out as JSON has its keys as strings
             if isinstance(index, bool) or index not in params:
                 raise ValueError(
                     f"{where}: the state has an entry for parameter {index!r}, which no "

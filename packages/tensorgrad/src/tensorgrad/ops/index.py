@@ -47,13 +47,14 @@ def getitem(x: Value, index: Any) -> Value:
     Raises
     ------
     TypeError
-        If a part of the index is of a type that cannot index (a str, a float, a Value,
-        a dict, a float array, a list holding one of these, a slice with a float bound).
+        If a part of the index is a Value, or a slice has a bound that is not an int.
     IndexError
-        If the index does not fit ``x``'s shape: an int out of bounds (naming it, the axis
-        and the axis's size), more axes indexed than ``x`` has, a mask of another shape
-        than the axes it covers, index arrays whose shapes do not broadcast together, or
-        two Ellipses.
+        If a part of the index is of a type that cannot index (a str, a float, a dict, a
+        float array, a list holding one of these: numpy's and PyTorch's kind of error for
+        them), or if the index does not fit ``x``'s shape: an int out of bounds (naming it,
+        the axis and the axis's size), more axes indexed than ``x`` has, a mask of another
+        shape than the axes it covers, index arrays whose shapes do not broadcast together,
+        or two Ellipses.
     ValueError
         If a slice's step is zero, or a list of indices is ragged.
 
@@ -95,7 +96,7 @@ def _kept(index: Any) -> Any:
     if kind is np.ndarray:
         return index.copy() if index.flags.writeable else index
     if kind is list:
-        return np.array(index)  # (a list numpy has just accepted as an index)
+        return _list_index(index)
     if kind is not tuple:
         return index
     parts = list(index)
@@ -105,8 +106,15 @@ def _kept(index: Any) -> Any:
             if part.flags.writeable:
                 parts[k] = part.copy()
         elif kind is list:
-            parts[k] = np.array(part)
+            parts[k] = _list_index(part)
     return tuple(parts)
+
+
+def _list_index(part: list[Any]) -> Any:
+    """A list numpy has just accepted as an index, as the array it stands for (an empty one:
+    of ints, as numpy reads it, not of floats as np.array would make it)."""
+    array = np.array(part)
+    return array if array.size else array.astype(np.intp)
 
 
 def _getitem_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:

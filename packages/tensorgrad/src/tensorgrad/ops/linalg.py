@@ -186,8 +186,13 @@ def _dtype_error(op: str, *operands: tuple[str, Any]) -> TypeError:
     # As PyTorch, which refuses to multiply matrices of two dtypes rather than promote:
     # a float32 model given float64 (or int) data would otherwise compute in float64.
     (a, a_data), (b, b_data) = operands
+    if a_data.dtype.kind == "f" and b_data.dtype.kind != "f":
+        hint = f"convert {b} with .astype(np.{a_data.dtype})"
+    elif b_data.dtype.kind == "f" and a_data.dtype.kind != "f":
+        hint = f"convert {a} with .astype(np.{b_data.dtype})"
+    else:  # two float dtypes
+        hint = f"convert one, e.g. {a}.astype(np.{b_data.dtype})"
     return TypeError(
         f"{op}: expected {a} and {b} to have the same dtype, got {a_data.dtype} and "
-        f"{b_data.dtype} (shapes {a_data.shape} and {b_data.shape}); convert one, "
-        f"e.g. {a}.astype(np.{b_data.dtype})"
+        f"{b_data.dtype} (shapes {a_data.shape} and {b_data.shape}); {hint}"
     )

@@ -302,5 +302,8 @@ def _arrays(values: Sequence[Operand], op: str) -> list[Array]:
     dtypes = [d.dtype for v, d in zip(values, datas) if isinstance(v, Value)]
     if dtypes:
         dtype = np.result_type(*dtypes)
-        datas = [d if d.dtype.kind == "f" and d.ndim else d.astype(dtype) for d in datas]
+        datas = [
+            d if isinstance(v, Value) or (d.dtype.kind == "f" and d.ndim) else d.astype(dtype)
+            for v, d in zip(values, datas)
+        ]
     return datas
