@@ -290,7 +290,10 @@ class TorchOps:
 
     @staticmethod
     def transpose(x: torch.Tensor, order: Sequence[int] | None = None) -> torch.Tensor:
-        # numpy's transpose(axes) is torch's permute; torch.transpose swaps two axes only.
+        # tensorgrad's transpose of two axes is torch.transpose, which swaps them; of all the
+        # axes, or of three or more, numpy's transpose(axes), which is torch's permute.
+        if order is not None and len(order) == 2:
+            return x.transpose(*order)
         return x.permute(tuple(reversed(range(x.ndim))) if order is None else tuple(order))
 
     @staticmethod

@@ -310,3 +310,13 @@ def test_int_and_array_separated_follow_numpy(index: Any, request: pytest.Fixtur
         ].shape
         == x[index].shape
     )
+
+
+@SETTINGS
+@given(shape=shapes(min_dims=1, max_dims=4), data=st.data())
+def test_transpose_of_two_axes_swaps_them_as_torch(shape: Shape, data: st.DataObject) -> None:
+    # Including transpose(0, 1) of a matrix, which numpy reads as the identity permutation.
+    ndim = len(shape)
+    dims = data.draw(st.tuples(st.integers(-ndim, ndim - 1), st.integers(-ndim, ndim - 1)))
+    (x,) = draw(data, [shape], ANY)
+    check(lambda ops, v: ops.transpose(v, dims), x)

@@ -648,3 +648,14 @@ def test_review_regressions_stay_fixed() -> None:
             op(Value(np.ones((2, 3))), axis=None)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"convert b with \.astype\(np\.float64\)"):
         Value(np.ones((2, 2))) @ np.ones((2, 2), int)
+
+
+def test_transpose_of_two_axes_swaps_them_as_pytorch() -> None:
+    m = Value(np.arange(6.0).reshape(2, 3))
+    np.testing.assert_array_equal(m.transpose(0, 1).data, m.data.T)  # numpy: unchanged
+    np.testing.assert_array_equal(m.transpose(1, 0).data, m.data.T)
+    x = Value(np.zeros((2, 3, 4)))
+    assert x.transpose(0, 2).shape == (4, 3, 2)
+    assert x.transpose((2, 0, 1)).shape == (4, 2, 3)  # three axes: numpy's permutation
+    with pytest.raises(np.exceptions.AxisError, match="transpose: axis 5 is out of range"):
+        x.transpose(0, 5)

@@ -116,24 +116,39 @@ def unsqueeze(x: Value, axis: int) -> Value:
 
 
 def transpose(x: Value, *axes: int | Sequence[int]) -> Value:
-    """Permute the axes: reverse them, or put them in the order given.
+    """Swap two axes, as PyTorch's ``transpose(dim0, dim1)``; or reverse all of them, or put
+    three or more in the order given, as numpy's ``transpose(axes)``.
+
+    With exactly two axes the meaning is PyTorch's, on any number of dimensions: numpy's would
+    read ``x.transpose(0, 1)`` of a matrix as the identity permutation, and return the matrix
+    unchanged, where a learner who knows PyTorch expects its transpose. (On a matrix the two
+    readings differ only there: ``transpose(1, 0)`` swaps in both.)
 
     Raises
     ------
     ValueError
-        If ``axes`` is not a permutation of the Value's axes.
+        If three or more ``axes`` are not a permutation of the Value's axes.
+    numpy.exceptions.AxisError
+        If an axis is out of range.
 
     Examples
     --------
     >>> import numpy as np
     >>> from tensorgrad import Value
     >>> x = Value(np.zeros((2, 3, 4)))
+    >>> x.transpose(0, 1).shape, x.transpose(-1, 0).shape  # PyTorch's: swap two axes
+    ((3, 2, 4), (4, 3, 2))
     >>> x.transpose().shape, x.transpose(0, 2, 1).shape, x.transpose((1, 0, 2)).shape
     ((4, 3, 2), (2, 4, 3), (3, 2, 4))
+    >>> Value(np.zeros((2, 3))).transpose(0, 1).shape  # numpy would give (2, 3)
+    (3, 2)
     """
     if not axes:
         return permute(x, tuple(reversed(range(x.ndim))))
-    order = normalize_axes(shape_arg(axes), x.ndim, "transpose")
+    given = shape_arg(axes)
+    if len(given) == 2:
+        return _swap(x, given[0], given[1], "transpose")
+    order = normalize_axes(given, x.ndim, "transpose")
     if len(order) != x.ndim:
         raise ValueError(
             f"transpose: axes {shape_arg(axes)} are not a permutation of the "
@@ -177,7 +192,11 @@ def swapaxes(x: Value, axis1: int, axis2: int) -> Value:
     >>> Value(np.zeros((2, 3, 4))).swapaxes(-1, -2).shape
     (2, 4, 3)
     """
-    a, b = (single_axis(axis, x.ndim, "swapaxes") for axis in (axis1, axis2))
+    return _swap(x, axis1, axis2, "swapaxes")
+
+
+def _swap(x: Value, axis1: int, axis2: int, op: str) -> Value:
+    a, b = (single_axis(axis, x.ndim, op) for axis in (axis1, axis2))
     if not a or not b:  # a 0-d Value, given axes 0 or -1: nothing to exchange
         return permute(x, ())
     order = list(range(x.ndim))
