@@ -237,6 +237,8 @@ VALUE_NAMES = {
     "item": "item",
     "detach": "takes no arguments",
     "numpy": "takes no arguments",
+    "tolist": "takes no arguments",
+    "numel": "takes no arguments",
     "zero_grad": "takes no arguments",
     "dtype": "a description",
     "ndim": "a description",

@@ -659,3 +659,13 @@ def test_transpose_of_two_axes_swaps_them_as_pytorch() -> None:
     assert x.transpose((2, 0, 1)).shape == (4, 2, 3)  # three axes: numpy's permutation
     with pytest.raises(np.exceptions.AxisError, match="transpose: axis 5 is out of range"):
         x.transpose(0, 5)
+
+
+def test_pytorchs_conversions_float_int_tolist_numel() -> None:
+    assert float(Value([[2.5]])) == 2.5
+    assert int(Value(-2.7)) == -2
+    assert Value([[1, 2]]).tolist() == [[1.0, 2.0]]
+    assert Value(np.zeros((2, 3))).numel() == 6
+    for convert in (float, int):
+        with pytest.raises(ValueError, match=r"only a Value with one element .* shape \(2,\)"):
+            convert(Value([1.0, 2.0]))

@@ -344,6 +344,51 @@ class Value:
             )
         return float(self._data.item())
 
+    def __float__(self) -> float:
+        """``float(v)``: :meth:`item`, as for a PyTorch tensor.
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> float(Value([2.5]))
+        2.5
+        """
+        return self.item()
+
+    def __int__(self) -> int:
+        """``int(v)``: the one element, truncated toward 0, as ``int(tensor)``.
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> int(Value(-2.7))
+        -2
+        """
+        return int(self.item())
+
+    def tolist(self) -> Any:
+        """The data as (nested) Python lists of floats; a 0-d Value gives a float.
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> Value([[1, 2]]).tolist(), Value(3.0).tolist()
+        ([[1.0, 2.0]], 3.0)
+        """
+        return self._data.tolist()
+
+    def numel(self) -> int:
+        """How many elements there are: :attr:`size`, PyTorch's ``numel()``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
+        >>> Value(np.zeros((2, 3))).numel()
+        6
+        """
+        return self._data.size
+
     def numpy(self) -> Array:
         """The data as a numpy array: :attr:`data` (not a copy: changing one changes the other).
 
