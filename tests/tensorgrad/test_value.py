@@ -669,3 +669,32 @@ def test_pytorchs_conversions_float_int_tolist_numel() -> None:
     for convert in (float, int):
         with pytest.raises(ValueError, match=r"only a Value with one element .* shape \(2,\)"):
             convert(Value([1.0, 2.0]))
+
+
+def test_pytorchs_dim_and_keepdim_mean_numpys_axis_and_keepdims() -> None:
+    x = Value(np.arange(6.0).reshape(2, 3))
+    pairs = [
+        (x.sum(dim=0), x.sum(axis=0)),
+        (x.mean(dim=1, keepdim=True), x.mean(axis=1, keepdims=True)),
+        (x.softmax(dim=0), tg.softmax(x, axis=0)),
+        (x.log_softmax(0), tg.log_softmax(x, 0)),
+        (x.logsumexp(dim=1, keepdim=True), tg.logsumexp(x, axis=1, keepdims=True)),
+        (x.unsqueeze(dim=1), x.unsqueeze(1)),
+        (tg.stack([x, x], dim=1), tg.stack([x, x], axis=1)),
+        (tg.concatenate([x, x], dim=1), tg.concatenate([x, x], axis=1)),
+        (x.permute(1, 0), x.transpose((1, 0))),
+        (x.view(3, 2), x.reshape(3, 2)),
+    ]
+    for torch_spelled, numpy_spelled in pairs:
+        np.testing.assert_array_equal(torch_spelled.data, numpy_spelled.data)
+    np.testing.assert_array_equal(x.argmax(dim=1, keepdim=True), [[2], [2]])
+    for call in (
+        lambda: x.sum(axis=0, dim=1),
+        lambda: x.mean(keepdims=True, keepdim=True),
+        lambda: tg.softmax(x, axis=0, dim=1),
+        lambda: tg.stack([x], axis=1, dim=0),
+    ):
+        with pytest.raises(TypeError, match=r"give (axis|keepdims)= or (dim|keepdim)=, not both"):
+            call()
+    with pytest.raises(ValueError, match=r"permute: dims \(0,\) are not a permutation"):
+        x.permute(0)

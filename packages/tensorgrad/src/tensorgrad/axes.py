@@ -15,7 +15,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["flag", "kept_shape", "normalize_axes", "reduced_count", "shape_arg", "single_axis"]
+__all__ = [
+    "flag",
+    "kept_shape",
+    "normalize_axes",
+    "reduced_count",
+    "shape_arg",
+    "single_axis",
+    "spelling",
+]
 
 
 def normalize_axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ...]:
@@ -104,6 +112,52 @@ def single_axis(axis: Any, ndim: int, op: str) -> tuple[int, ...]:
     if axis is None or isinstance(axis, (tuple, list)):  # (None: normalize_axes reads all)
         raise TypeError(f"{op}: axis must be one int, got {type(axis).__name__} {axis!r}")
     return normalize_axes(axis, ndim, op)
+
+
+def spelling(numpy_value: Any, torch_value: Any, default: Any, names: str, op: str) -> Any:
+    """numpy's argument, or PyTorch's spelling of it (``dim`` for ``axis``, ``keepdim`` for
+    ``keepdims``), whichever was given; an op calls this only when PyTorch's was.
+
+    Parameters
+    ----------
+    numpy_value : object
+        What the numpy-spelled argument holds (its default if it was not given).
+    torch_value : object
+        What the PyTorch-spelled one holds (not None).
+    default : object
+        The numpy-spelled argument's default.
+    names : str
+        The two spellings, ``"axis/dim"``, for the message.
+    op : str
+        Who asks, which starts the message.
+
+    Returns
+    -------
+    object
+        ``torch_value``.
+
+    Raises
+    ------
+    TypeError
+        If both were given (the numpy one differs from its default).
+
+    Examples
+    --------
+    >>> from tensorgrad.axes import spelling
+    >>> spelling(None, 0, None, "axis/dim", "sum")
+    0
+    >>> spelling(1, 0, None, "axis/dim", "sum")
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: give axis= or dim=, not both (got axis=1, dim=0)
+    """
+    if numpy_value is not default and numpy_value != default:
+        numpy_name, torch_name = names.split("/")
+        raise TypeError(
+            f"{op}: give {numpy_name}= or {torch_name}=, not both "
+            f"(got {numpy_name}={numpy_value!r}, {torch_name}={torch_value!r})"
+        )
+    return torch_value
 
 
 def flag(value: object, name: str, op: str) -> bool:

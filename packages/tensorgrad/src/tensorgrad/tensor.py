@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.axes import flag
+from tensorgrad.axes import flag, normalize_axes, shape_arg
 from tensorgrad.node import Node, clock
 
 if TYPE_CHECKING:
@@ -633,11 +633,25 @@ class Value:
 
     # reductions (ops/reduce.py)
 
-    def sum(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        return reduce.sum(self, axis, keepdims)
+    def sum(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Value:
+        return reduce.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def mean(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        return reduce.mean(self, axis, keepdims)
+    def mean(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Value:
+        return reduce.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
         return reduce.max(self, axis, keepdims)
@@ -645,8 +659,33 @@ class Value:
     def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
         return reduce.min(self, axis, keepdims)
 
-    def argmax(self, axis: int | None = None) -> npt.NDArray[np.intp]:
-        return reduce.argmax(self, axis)
+    def argmax(
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> npt.NDArray[np.intp]:
+        return reduce.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    # the softmax family (ops/softmax.py)
+
+    def softmax(self, axis: int = -1, *, dim: int | None = None) -> Value:
+        return softmax_ops.softmax(self, axis, dim=dim)
+
+    def log_softmax(self, axis: int = -1, *, dim: int | None = None) -> Value:
+        return softmax_ops.log_softmax(self, axis, dim=dim)
+
+    def logsumexp(
+        self,
+        axis: int | Sequence[int] = -1,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Value:
+        return softmax_ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     # shape (ops/shape.py)
 
@@ -656,14 +695,51 @@ class Value:
     def flatten(self) -> Value:
         return shape_ops.flatten(self)
 
-    def squeeze(self, axis: int | Sequence[int] | None = None) -> Value:
-        return shape_ops.squeeze(self, axis)
+    def view(self, *shape: int | Sequence[int]) -> Value:
+        """PyTorch's name for :meth:`reshape` (which never needs a copy here: numpy reshapes).
 
-    def unsqueeze(self, axis: int) -> Value:
-        return shape_ops.unsqueeze(self, axis)
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
+        >>> Value(np.zeros(6)).view(2, 3).shape
+        (2, 3)
+        """
+        return shape_ops.reshape(self, *shape)
+
+    def squeeze(
+        self, axis: int | Sequence[int] | None = None, *, dim: int | Sequence[int] | None = None
+    ) -> Value:
+        return shape_ops.squeeze(self, axis, dim=dim)
+
+    def unsqueeze(self, axis: int | None = None, *, dim: int | None = None) -> Value:
+        return shape_ops.unsqueeze(self, axis, dim=dim)
 
     def transpose(self, *axes: int | Sequence[int]) -> Value:
         return shape_ops.transpose(self, *axes)
+
+    def permute(self, *dims: int | Sequence[int]) -> Value:
+        """The axes in the order ``dims``, as PyTorch's ``permute`` (numpy's ``transpose(axes)``).
+
+        Raises
+        ------
+        ValueError
+            If ``dims`` is not a permutation of the Value's axes.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from tensorgrad import Value
+        >>> Value(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
+        (4, 2, 3)
+        """
+        order = normalize_axes(shape_arg(dims), self.ndim, "permute")
+        if len(order) != self.ndim:
+            raise ValueError(
+                f"permute: dims {shape_arg(dims)} are not a permutation of the "
+                f"{self.ndim} axes of a Value of shape {self.shape}"
+            )
+        return shape_ops.permute(self, order)
 
     @property
     def T(self) -> Value:  # noqa: N802  (numpy's and PyTorch's name)
@@ -818,6 +894,7 @@ from tensorgrad import autograd, record  # noqa: E402
 from tensorgrad.ops import arithmetic, linalg, reduce, select, unary  # noqa: E402
 from tensorgrad.ops import index as index_ops  # noqa: E402
 from tensorgrad.ops import shape as shape_ops  # noqa: E402
+from tensorgrad.ops import softmax as softmax_ops  # noqa: E402
 
 _METHODS = {
     "astype": unary.astype,
@@ -834,6 +911,9 @@ _METHODS = {
     "max": reduce.max,
     "min": reduce.min,
     "argmax": reduce.argmax,
+    "softmax": softmax_ops.softmax,
+    "log_softmax": softmax_ops.log_softmax,
+    "logsumexp": softmax_ops.logsumexp,
     "reshape": shape_ops.reshape,
     "flatten": shape_ops.flatten,
     "squeeze": shape_ops.squeeze,

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.axes import flag, kept_shape, normalize_axes, reduced_count, single_axis
+from tensorgrad.axes import flag, kept_shape, normalize_axes, reduced_count, single_axis, spelling
 from tensorgrad.broadcast import broadcast_to
 from tensorgrad.record import record
 from tensorgrad.tensor import Value
@@ -22,8 +22,17 @@ __all__ = ["argmax", "max", "mean", "min", "sum"]
 Axis = int | Sequence[int] | None
 
 
-def sum(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
+def sum(
+    x: Value,
+    axis: Axis = None,
+    keepdims: bool = False,
+    *,
+    dim: Axis = None,
+    keepdim: bool | None = None,
+) -> Value:
     """Sum over ``axis`` (an int, a tuple of ints, or all axes when None).
+
+    ``dim`` and ``keepdim`` are PyTorch's spellings of ``axis`` and ``keepdims``.
 
     Examples
     --------
@@ -32,6 +41,10 @@ def sum(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     >>> x.sum().data, x.sum(axis=0).data, x.sum(axis=-1, keepdims=True).shape
     (array(10.), array([4., 6.]), (2, 1))
     """
+    if dim is not None:
+        axis = spelling(axis, dim, None, "axis/dim", "sum")
+    if keepdim is not None:
+        keepdims = spelling(keepdims, keepdim, False, "keepdims/keepdim", "sum")
     axes = normalize_axes(axis, x.ndim, "sum")
     keepdims = flag(keepdims, "keepdims", "sum")
     data = x._data.sum(axis=axes, keepdims=keepdims)
@@ -46,8 +59,17 @@ def _sum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return broadcast_to(g, shape)
 
 
-def mean(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
+def mean(
+    x: Value,
+    axis: Axis = None,
+    keepdims: bool = False,
+    *,
+    dim: Axis = None,
+    keepdim: bool | None = None,
+) -> Value:
     """Mean over ``axis`` (an int, a tuple of ints, or all axes when None).
+
+    ``dim`` and ``keepdim`` are PyTorch's spellings of ``axis`` and ``keepdims``.
 
     Examples
     --------
@@ -55,6 +77,10 @@ def mean(x: Value, axis: Axis = None, keepdims: bool = False) -> Value:
     >>> Value([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
     array([1.5, 3.5])
     """
+    if dim is not None:
+        axis = spelling(axis, dim, None, "axis/dim", "mean")
+    if keepdim is not None:
+        keepdims = spelling(keepdims, keepdim, False, "keepdims/keepdim", "mean")
     axes = normalize_axes(axis, x.ndim, "mean")
     keepdims = flag(keepdims, "keepdims", "mean")
     data = x._data.sum(axis=axes, keepdims=keepdims) / reduced_count(x.shape, axes)
@@ -129,18 +155,33 @@ def _extremum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * winners / winners.sum(axis=axes, keepdims=True, dtype=g.dtype)
 
 
-def argmax(x: Value, axis: int | None = None) -> npt.NDArray[np.intp]:
+def argmax(
+    x: Value,
+    axis: int | None = None,
+    keepdims: bool = False,
+    *,
+    dim: int | None = None,
+    keepdim: bool | None = None,
+) -> npt.NDArray[np.intp]:
     """Indices of the maxima along ``axis`` (of the flattened array when None); no graph.
+
+    ``dim`` and ``keepdim`` are PyTorch's spellings of ``axis`` and ``keepdims``.
 
     Examples
     --------
     >>> from tensorgrad import Value
-    >>> Value([[1.0, 5.0], [7.0, 2.0]]).argmax(axis=1)
-    array([1, 0])
+    >>> x = Value([[1.0, 5.0], [7.0, 2.0]])
+    >>> x.argmax(axis=1), x.argmax(dim=0, keepdim=True)
+    (array([1, 0]), array([[1, 0]]))
     """
+    if dim is not None:
+        axis = spelling(axis, dim, None, "axis/dim", "argmax")
+    if keepdim is not None:
+        keepdims = spelling(keepdims, keepdim, False, "keepdims/keepdim", "argmax")
+    keepdims = flag(keepdims, "keepdims", "argmax")
     if axis is not None:
         axes = single_axis(axis, x.ndim, "argmax")
         axis = axes[0] if axes else None  # (a 0-d Value's one element is its own maximum)
     if x.size == 0:
         raise ValueError(f"argmax: a Value of shape {x.shape} has no elements")
-    return np.asarray(x._data.argmax(axis=axis))
+    return np.asarray(np.argmax(x._data, axis=axis, keepdims=keepdims))

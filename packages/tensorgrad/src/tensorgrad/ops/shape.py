@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad.axes import normalize_axes, shape_arg, single_axis
+from tensorgrad.axes import normalize_axes, shape_arg, single_axis, spelling
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.record import Array, Operand, like, operand_data, record, type_error
 from tensorgrad.tensor import Value
@@ -73,7 +73,9 @@ def flatten(x: Value) -> Value:
     return reshape(x, -1)
 
 
-def squeeze(x: Value, axis: int | Sequence[int] | None = None) -> Value:
+def squeeze(
+    x: Value, axis: int | Sequence[int] | None = None, *, dim: int | Sequence[int] | None = None
+) -> Value:
     """Remove axes of size 1: all of them, or those given.
 
     Raises
@@ -90,6 +92,8 @@ def squeeze(x: Value, axis: int | Sequence[int] | None = None) -> Value:
     >>> Value(np.zeros((1, 3, 1))).squeeze(0).shape
     (3, 1)
     """
+    if dim is not None:  # PyTorch's spelling of axis
+        axis = spelling(axis, dim, None, "axis/dim", "squeeze")
     if axis is None:
         axes = tuple(a for a, n in enumerate(x.shape) if n == 1)
     else:
@@ -102,7 +106,7 @@ def squeeze(x: Value, axis: int | Sequence[int] | None = None) -> Value:
     return reshape(x, tuple(n for a, n in enumerate(x.shape) if a not in axes))
 
 
-def unsqueeze(x: Value, axis: int) -> Value:
+def unsqueeze(x: Value, axis: int | None = None, *, dim: int | None = None) -> Value:
     """Insert an axis of size 1 at position ``axis`` (negative counts from the end).
 
     Examples
@@ -111,6 +115,8 @@ def unsqueeze(x: Value, axis: int) -> Value:
     >>> Value([1.0, 2.0]).unsqueeze(0).shape, Value([1.0, 2.0]).unsqueeze(-1).shape
     ((1, 2), (2, 1))
     """
+    if dim is not None:  # PyTorch's spelling of axis
+        axis = spelling(axis, dim, None, "axis/dim", "unsqueeze")
     (axis,) = single_axis(axis, x.ndim + 1, "unsqueeze")
     return reshape(x, (*x.shape[:axis], 1, *x.shape[axis:]))
 
@@ -238,7 +244,7 @@ def _broadcast_to_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> 
 # -- joins ----------------------------------------------------------------------------------
 
 
-def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
+def concatenate(values: Sequence[Operand], axis: int = 0, *, dim: int | None = None) -> Value:
     """Join Values (and arrays) along an existing axis.
 
     Raises
@@ -253,6 +259,8 @@ def concatenate(values: Sequence[Operand], axis: int = 0) -> Value:
     >>> concatenate([a, b]).shape, concatenate([a, a], axis=1).shape
     ((3, 2), (1, 4))
     """
+    if dim is not None:  # PyTorch's spelling of axis
+        axis = spelling(axis, dim, 0, "axis/dim", "concatenate")
     datas = _arrays(values, "concatenate")
     if datas[0].ndim == 0:
         raise ValueError("concatenate: 0-d Values have no axis to join along; use stack")
@@ -274,7 +282,7 @@ def _concatenate_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> A
     return unbroadcast(g[part], saved[i])  # for the dtype: shapes already match
 
 
-def stack(values: Sequence[Operand], axis: int = 0) -> Value:
+def stack(values: Sequence[Operand], axis: int = 0, *, dim: int | None = None) -> Value:
     """Join Values (and arrays) of the same shape along a new axis.
 
     Raises
@@ -289,6 +297,8 @@ def stack(values: Sequence[Operand], axis: int = 0) -> Value:
     >>> stack([a, b]).shape, stack([a, b], axis=1).shape
     ((2, 2), (2, 2))
     """
+    if dim is not None:  # PyTorch's spelling of axis
+        axis = spelling(axis, dim, 0, "axis/dim", "stack")
     datas = _arrays(values, "stack")
     (axis,) = single_axis(axis, np.ndim(datas[0]) + 1, "stack")
     if len({d.shape for d in datas}) > 1:

@@ -14,15 +14,24 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad.axes import flag, kept_shape, normalize_axes, single_axis
+from tensorgrad.axes import flag, kept_shape, normalize_axes, single_axis, spelling
 from tensorgrad.record import Array, Operand, operand_data, record, type_error
 from tensorgrad.tensor import Value
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
 
 
-def logsumexp(x: Operand, axis: int | Sequence[int] = -1, keepdims: bool = False) -> Value:
+def logsumexp(
+    x: Operand,
+    axis: int | Sequence[int] = -1,
+    keepdims: bool = False,
+    *,
+    dim: int | Sequence[int] | None = None,
+    keepdim: bool | None = None,
+) -> Value:
     """``log(sum(exp(x), axis))``, without overflow.
+
+    ``dim`` and ``keepdim`` are PyTorch's spellings of ``axis`` and ``keepdims``.
 
     Examples
     --------
@@ -35,6 +44,10 @@ def logsumexp(x: Operand, axis: int | Sequence[int] = -1, keepdims: bool = False
     """
     if not isinstance(x, Value):
         x = _input(x, "logsumexp")
+    if dim is not None:
+        axis = spelling(axis, dim, -1, "axis/dim", "logsumexp")
+    if keepdim is not None:
+        keepdims = spelling(keepdims, keepdim, False, "keepdims/keepdim", "logsumexp")
     keepdims = flag(keepdims, "keepdims", "logsumexp")
     axes = normalize_axes(axis, x.ndim, "logsumexp")
     data = _logsumexp(x._data, axes)
@@ -53,7 +66,7 @@ def _logsumexp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any
     return g * _exp(x - out)
 
 
-def log_softmax(x: Operand, axis: int = -1) -> Value:
+def log_softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
     """``log(softmax(x, axis))``, computed as ``x - logsumexp(x)`` without overflow.
 
     Examples
@@ -66,6 +79,8 @@ def log_softmax(x: Operand, axis: int = -1) -> Value:
     """
     if not isinstance(x, Value):
         x = _input(x, "log_softmax")
+    if dim is not None:  # PyTorch's spelling of axis
+        axis = spelling(axis, dim, -1, "axis/dim", "log_softmax")
     axes = single_axis(axis, x.ndim, "log_softmax")
     shifted = x._data - _max(x._data, axes)
     if shifted.size:  # (an empty axis would take log(0) of the kept shape, and warn)
@@ -80,7 +95,7 @@ def _log_softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> A
     return g - _exp(out) * g.sum(axis=axes, keepdims=True)
 
 
-def softmax(x: Operand, axis: int = -1) -> Value:
+def softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
     """``exp(x) / sum(exp(x), axis)``: non-negative, summing to 1 along ``axis``.
 
     Examples
@@ -94,6 +109,8 @@ def softmax(x: Operand, axis: int = -1) -> Value:
     """
     if not isinstance(x, Value):
         x = _input(x, "softmax")
+    if dim is not None:  # PyTorch's spelling of axis
+        axis = spelling(axis, dim, -1, "axis/dim", "softmax")
     axes = single_axis(axis, x.ndim, "softmax")
     e = np.exp(x._data - _max(x._data, axes))
     e /= e.sum(axis=axes, keepdims=True)  # now the result

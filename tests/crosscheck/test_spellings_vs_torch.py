@@ -1,0 +1,35 @@
+"""PyTorch's spellings (``dim=``, ``keepdim=``, ``.softmax(dim)``, ``.permute``, ``.view``,
+``transpose(dim0, dim1)``) written once and run on both libraries: the same call must mean the
+same thing in tensorgrad as in PyTorch."""
+
+from __future__ import annotations
+
+from crosscheck._torch_helpers import SETTINGS, Domain, Shape, check, draw, shapes
+from hypothesis import given
+from hypothesis import strategies as st
+
+ANY = Domain(-3.0, 3.0)
+
+
+@SETTINGS
+@given(shape=shapes(min_dims=1, max_dims=3, min_side=1), data=st.data())
+def test_dim_and_keepdim_as_torch(shape: Shape, data: st.DataObject) -> None:
+    ndim = len(shape)
+    dim = data.draw(st.integers(-ndim, ndim - 1))
+    keep = data.draw(st.booleans())
+    (x,) = draw(data, [shape], ANY)
+    check(lambda ops, v: v.sum(dim=dim, keepdim=keep), x)
+    check(lambda ops, v: v.mean(dim=dim, keepdim=keep), x)
+    check(lambda ops, v: v.logsumexp(dim=dim, keepdim=keep), x)
+    check(lambda ops, v: v.softmax(dim=dim), x)
+    check(lambda ops, v: v.log_softmax(dim=dim), x)
+    check(lambda ops, v: v.unsqueeze(dim=dim), x)
+
+
+@SETTINGS
+@given(shape=shapes(min_dims=1, max_dims=4), data=st.data())
+def test_permute_and_view_as_torch(shape: Shape, data: st.DataObject) -> None:
+    order = data.draw(st.permutations(range(len(shape))))
+    (x,) = draw(data, [shape], ANY)
+    check(lambda ops, v: v.permute(*order), x)
+    check(lambda ops, v: v.view(-1), x)
