@@ -25,6 +25,21 @@ from tensorgrad.tensor import Tensor, Value  # first: every other module imports
 # isort: on
 
 from tensorgrad.autograd import grad
+from tensorgrad.factories import (
+    arange,
+    empty,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    zeros,
+    zeros_like,
+)
 from tensorgrad.function import Context, Function, once_differentiable
 from tensorgrad.grad_mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from tensorgrad.gradcheck import GradcheckError, gradcheck
@@ -41,22 +56,35 @@ __all__ = [
     "GradcheckError",
     "Tensor",
     "Value",
+    "arange",
     "concatenate",
     "detect_anomaly",
+    "empty",
     "enable_grad",
+    "eye",
+    "full",
+    "full_like",
     "grad",
     "gradcheck",
     "is_grad_enabled",
     "linear",
+    "linspace",
     "log_softmax",
     "logsumexp",
     "maximum",
     "minimum",
     "no_grad",
     "once_differentiable",
+    "ones",
+    "ones_like",
+    "rand",
+    "randint",
+    "randn",
     "softmax",
     "stack",
     "to_dot",
     "where",
+    "zeros",
+    "zeros_like",
 ]
 __version__ = "0.1.0"
