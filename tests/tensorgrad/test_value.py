@@ -698,3 +698,9 @@ def test_pytorchs_dim_and_keepdim_mean_numpys_axis_and_keepdims() -> None:
             call()
     with pytest.raises(ValueError, match=r"permute: dims \(0,\) are not a permutation"):
         x.permute(0)
+
+
+def test_cat_is_concatenate() -> None:
+    a, b = Value([1.0]), Value([2.0, 3.0])
+    assert tg.cat is tg.concatenate
+    np.testing.assert_array_equal(tg.cat([a, b], dim=0).data, [1.0, 2.0, 3.0])

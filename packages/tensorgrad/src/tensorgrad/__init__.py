@@ -57,6 +57,7 @@ __all__ = [
     "Tensor",
     "Value",
     "arange",
+    "cat",
     "concatenate",
     "detect_anomaly",
     "empty",
@@ -87,4 +88,7 @@ __all__ = [
     "zeros",
     "zeros_like",
 ]
+cat = concatenate
+"""PyTorch's name for :func:`concatenate` (``torch.cat``)."""
+
 __version__ = "0.1.0"
