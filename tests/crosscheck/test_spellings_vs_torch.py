@@ -33,3 +33,15 @@ def test_permute_and_view_as_torch(shape: Shape, data: st.DataObject) -> None:
     (x,) = draw(data, [shape], ANY)
     check(lambda ops, v: v.permute(*order), x)
     check(lambda ops, v: v.view(-1), x)
+
+
+@SETTINGS
+@given(shape=shapes(min_dims=1, max_dims=4), data=st.data())
+def test_flatten_and_expand_as_torch(shape: Shape, data: st.DataObject) -> None:
+    ndim = len(shape)
+    start = data.draw(st.integers(0, ndim - 1))
+    end = data.draw(st.integers(start, ndim - 1))
+    (x,) = draw(data, [shape], ANY)
+    check(lambda ops, v: v.flatten(start, end), x)
+    sizes = (2, *(-1 if n != 1 else 3 for n in shape))  # a new axis, and size-1 axes grown
+    check(lambda ops, v: v.expand(*sizes), x)

@@ -704,3 +704,23 @@ def test_cat_is_concatenate() -> None:
     a, b = Value([1.0]), Value([2.0, 3.0])
     assert tg.cat is tg.concatenate
     np.testing.assert_array_equal(tg.cat([a, b], dim=0).data, [1.0, 2.0, 3.0])
+
+
+def test_flatten_and_expand_as_pytorch() -> None:
+    x = Value(np.arange(24.0).reshape(2, 3, 4))
+    assert x.flatten().shape == (24,)
+    assert x.flatten(1).shape == (2, 12)
+    assert x.flatten(0, 1).shape == (6, 4)
+    assert x.flatten(-2, -1).shape == (2, 12)
+    assert Value(2.0).flatten().shape == (1,)
+    with pytest.raises(ValueError, match="flatten: start_dim=2 comes after end_dim=1"):
+        x.flatten(2, 1)
+    with pytest.raises(TypeError, match="flatten: an axis must be an int, got str"):
+        x.flatten("a")  # type: ignore[arg-type]
+    c = Value([[1.0], [2.0]])
+    y = c.expand(4, -1, 3)
+    assert y.shape == (4, 2, 3)
+    y.sum().backward()
+    np.testing.assert_array_equal(c.grad, [[12.0], [12.0]])
+    with pytest.raises(ValueError, match="expand: -1 is not allowed for the new axis 0"):
+        c.expand(-1, 2, 3)

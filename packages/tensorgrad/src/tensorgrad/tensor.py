@@ -692,8 +692,8 @@ class Value:
     def reshape(self, *shape: int | Sequence[int]) -> Value:
         return shape_ops.reshape(self, *shape)
 
-    def flatten(self) -> Value:
-        return shape_ops.flatten(self)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Value:
+        return shape_ops.flatten(self, start_dim, end_dim)
 
     def view(self, *shape: int | Sequence[int]) -> Value:
         """PyTorch's name for :meth:`reshape` (which never needs a copy here: numpy reshapes).
@@ -759,6 +759,33 @@ class Value:
 
     def broadcast_to(self, shape: Sequence[int]) -> Value:
         return shape_ops.broadcast_to(self, shape)
+
+    def expand(self, *sizes: int | Sequence[int]) -> Value:
+        """PyTorch's ``expand``: :meth:`broadcast_to` the sizes given, where -1 keeps an axis's
+        own size (new axes go in front, as in broadcasting).
+
+        Raises
+        ------
+        ValueError
+            If -1 is given for a new axis, or the sizes do not broadcast from the Value's.
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> Value([[1.0], [2.0]]).expand(2, 3).shape, Value([[1.0], [2.0]]).expand(4, -1, 3).shape
+        ((2, 3), (4, 2, 3))
+        """
+        target = list(shape_arg(sizes))
+        new = len(target) - self.ndim
+        for k, n in enumerate(target):
+            if n == -1:
+                if k < new:
+                    raise ValueError(
+                        f"expand: -1 is not allowed for the new axis {k} (sizes {tuple(target)} "
+                        f"for a Value of shape {self.shape})"
+                    )
+                target[k] = self.shape[k - new]
+        return shape_ops.broadcast_to(self, tuple(target))
 
     # indexing (ops/index.py)
 

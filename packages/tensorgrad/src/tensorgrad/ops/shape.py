@@ -8,6 +8,7 @@ reshape reshapes it back, a permutation applies the inverse permutation, a broad
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -61,16 +62,41 @@ def _reshape_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g.reshape(saved[1])
 
 
-def flatten(x: Value) -> Value:
-    """The elements as a 1-D Value.
+def flatten(x: Value, start_dim: int = 0, end_dim: int = -1) -> Value:
+    """Merge the axes from ``start_dim`` to ``end_dim`` (both included) into one, as PyTorch's
+    ``flatten``: by default all of them, into a 1-D Value.
+
+    Raises
+    ------
+    TypeError
+        If ``start_dim`` or ``end_dim`` is not an int.
+    numpy.exceptions.AxisError
+        If one is out of range.
+    ValueError
+        If ``start_dim`` comes after ``end_dim``.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from tensorgrad import Value
     >>> Value([[1, 2], [3, 4]]).flatten().data
     array([1., 2., 3., 4.])
+    >>> Value(np.zeros((2, 3, 4))).flatten(1).shape, Value(np.zeros((2, 3, 4))).flatten(0, 1).shape
+    ((2, 12), (6, 4))
     """
-    return reshape(x, -1)
+    if start_dim == 0 and end_dim == -1:
+        return reshape(x, -1)  # (a 0-d Value too: PyTorch gives it one axis)
+    ndim = max(x.ndim, 1)  # a 0-d Value flattens as if it had one axis of size 1, as in PyTorch
+    (start,) = single_axis(start_dim, ndim, "flatten")
+    (end,) = single_axis(end_dim, ndim, "flatten")
+    if start > end:
+        raise ValueError(
+            f"flatten: start_dim={start_dim} comes after end_dim={end_dim} for a Value of "
+            f"shape {x.shape}"
+        )
+    shape = x.shape or (1,)
+    merged = math.prod(shape[start : end + 1])
+    return reshape(x, (*shape[:start], merged, *shape[end + 1 :]))
 
 
 def squeeze(
