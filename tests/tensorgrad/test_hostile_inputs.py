@@ -254,7 +254,6 @@ VALUE_NAMES = {
 
 NO_ARGUMENTS = {
     # ops whose arguments besides the Value are not a user's to get wrong
-    "shape.permute": "called by transpose and swapaxes with an order they have checked",
 }
 
 
@@ -659,6 +658,11 @@ BAD: list[Bad] = [
         ("reshape(None)", lambda: m().reshape(None), "None"),
         ("reshape(Value)", lambda: m().reshape(Value(6.0)), "Value"),
         ("reshape(4)", lambda: m().reshape(4), "(4,)"),
+    ),
+    *wrong("shape.permute", ("permute",),
+        ("permute('a')", lambda: m().permute("a"), "str"),
+        ("permute(0)", lambda: m().permute(0), "(0,)"),
+        ("permute(0, 5)", lambda: m().permute(0, 5), "5", AXIS_ERRORS),
     ),
     *wrong("shape.flatten", ("flatten",),
         ("flatten('a')", lambda: m().flatten("a"), "str"),

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.axes import flag, normalize_axes, shape_arg
+from tensorgrad.axes import flag, shape_arg
 from tensorgrad.node import Node, clock
 
 if TYPE_CHECKING:
@@ -719,27 +719,7 @@ class Value:
         return shape_ops.transpose(self, *axes)
 
     def permute(self, *dims: int | Sequence[int]) -> Value:
-        """The axes in the order ``dims``, as PyTorch's ``permute`` (numpy's ``transpose(axes)``).
-
-        Raises
-        ------
-        ValueError
-            If ``dims`` is not a permutation of the Value's axes.
-
-        Examples
-        --------
-        >>> import numpy as np
-        >>> from tensorgrad import Value
-        >>> Value(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
-        (4, 2, 3)
-        """
-        order = normalize_axes(shape_arg(dims), self.ndim, "permute")
-        if len(order) != self.ndim:
-            raise ValueError(
-                f"permute: dims {shape_arg(dims)} are not a permutation of the "
-                f"{self.ndim} axes of a Value of shape {self.shape}"
-            )
-        return shape_ops.permute(self, order)
+        return shape_ops.permute(self, *dims)
 
     @property
     def T(self) -> Value:  # noqa: N802  (numpy's and PyTorch's name)
@@ -946,6 +926,7 @@ _METHODS = {
     "squeeze": shape_ops.squeeze,
     "unsqueeze": shape_ops.unsqueeze,
     "transpose": shape_ops.transpose,
+    "permute": shape_ops.permute,
     "swapaxes": shape_ops.swapaxes,
     "broadcast_to": shape_ops.broadcast_to,
 }

@@ -176,30 +176,42 @@ def transpose(x: Value, *axes: int | Sequence[int]) -> Value:
     (3, 2)
     """
     if not axes:
-        return permute(x, tuple(reversed(range(x.ndim))))
+        return _permuted(x, tuple(reversed(range(x.ndim))))
     given = shape_arg(axes)
     if len(given) == 2:
         return _swap(x, given[0], given[1], "transpose")
-    order = normalize_axes(given, x.ndim, "transpose")
-    if len(order) != x.ndim:
-        raise ValueError(
-            f"transpose: axes {shape_arg(axes)} are not a permutation of the "
-            f"{x.ndim} axes of a Value of shape {x.shape}"
-        )
-    return permute(x, order)
+    return _permuted(x, _permutation(x, given, "axes", "transpose"))
 
 
-def permute(x: Value, order: tuple[int, ...]) -> Value:
-    """The axes in ``order``, a permutation of them already checked (``transpose`` checks).
+def permute(x: Value, *dims: int | Sequence[int]) -> Value:
+    """The axes in the order ``dims``, as PyTorch's ``permute`` (numpy's ``transpose(axes)``).
+
+    Raises
+    ------
+    ValueError
+        If ``dims`` is not a permutation of the Value's axes.
 
     Examples
     --------
     >>> import numpy as np
     >>> from tensorgrad import Value
-    >>> from tensorgrad.ops.shape import permute
-    >>> permute(Value(np.zeros((2, 3, 4))), (2, 0, 1)).shape
+    >>> Value(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
     (4, 2, 3)
     """
+    return _permuted(x, _permutation(x, shape_arg(dims), "dims", "permute"))
+
+
+def _permutation(x: Value, given: tuple[Any, ...], name: str, op: str) -> tuple[int, ...]:
+    order = normalize_axes(given, x.ndim, op)
+    if len(order) != x.ndim:
+        raise ValueError(
+            f"{op}: {name} {given} are not a permutation of the {x.ndim} axes of a Value of "
+            f"shape {x.shape}"
+        )
+    return order
+
+
+def _permuted(x: Value, order: tuple[int, ...]) -> Value:
     data = x._data.transpose(order)
     return record(data, "transpose", _transpose_backward, (x,), (None, order))
 
@@ -230,10 +242,10 @@ def swapaxes(x: Value, axis1: int, axis2: int) -> Value:
 def _swap(x: Value, axis1: int, axis2: int, op: str) -> Value:
     a, b = (single_axis(axis, x.ndim, op) for axis in (axis1, axis2))
     if not a or not b:  # a 0-d Value, given axes 0 or -1: nothing to exchange
-        return permute(x, ())
+        return _permuted(x, ())
     order = list(range(x.ndim))
     order[a[0]], order[b[0]] = b[0], a[0]
-    return permute(x, tuple(order))
+    return _permuted(x, tuple(order))
 
 
 def broadcast_to(x: Value, shape: Sequence[int]) -> Value:
