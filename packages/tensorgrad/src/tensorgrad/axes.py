@@ -17,6 +17,7 @@ import numpy as np
 
 __all__ = [
     "flag",
+    "int_arg",
     "kept_shape",
     "normalize_axes",
     "reduced_count",
@@ -56,7 +57,7 @@ def normalize_axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tupl
     given = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
     axes = []
     for a in given:
-        k = _axis_int(a, op)
+        k = int_arg(a, "an axis", op)
         if ndim == 0 and k in (0, -1):
             continue
         if not -ndim <= k < ndim:
@@ -193,13 +194,47 @@ def flag(value: object, name: str, op: str) -> bool:
     raise TypeError(f"{op}: {name} must be True or False, got {type(value).__name__} {value!r}")
 
 
-def _axis_int(a: Any, op: str) -> int:
-    if isinstance(a, (bool, np.bool_)):  # operator.index takes True as 1
-        raise TypeError(f"{op}: an axis must be an int, got bool {a!r}")
+def int_arg(n: Any, name: str, op: str) -> int:
+    """``n`` as an int (a numpy integer too); a bool is refused, which ``operator.index``
+    would take as 0 or 1.
+
+    For every int argument of tensorgrad's functions: an axis, a size, a bound.
+
+    Parameters
+    ----------
+    n : object
+        What was given.
+    name : str
+        What it is, for the message (``"an axis"``, ``"size"``).
+    op : str
+        Who asks, which starts the message.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an int, naming it, its type and its value.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad.axes import int_arg
+    >>> int_arg(np.int64(2), "an axis", "sum")
+    2
+    >>> int_arg(True, "an axis", "sum")
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: an axis must be an int, got bool True
+    """
+    if isinstance(n, (bool, np.bool_)):
+        raise TypeError(f"{op}: {name} must be an int, got bool {n!r}")
     try:
-        return operator.index(a)
+        return operator.index(n)
     except TypeError:
-        raise TypeError(f"{op}: an axis must be an int, got {type(a).__name__}") from None
+        raise TypeError(f"{op}: {name} must be an int, got {type(n).__name__} {n!r}") from None
 
 
 def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:

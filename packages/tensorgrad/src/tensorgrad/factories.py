@@ -47,14 +47,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import operator
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.axes import flag, shape_arg
+from tensorgrad.axes import flag, int_arg, shape_arg
 from tensorgrad.record import new_value
 from tensorgrad.tensor import Array, Value, float_dtype, real_array
 
@@ -91,25 +90,15 @@ def _size(size: tuple[Any, ...], op: str) -> tuple[int, ...]:
         # PyTorch refuses a missing size too; numpy would need one as well.
         raise TypeError(f"{op}: size is missing (give {op}(()) for a 0-d Value)")
     dims = shape_arg(size)
-    shape = tuple(_int(n, "size", op) for n in dims)
+    shape = tuple(int_arg(n, "size", op) for n in dims)
     if any(n < 0 for n in shape):
         raise ValueError(f"{op}: size must be non-negative, got {shape}")
     return shape
 
 
-def _int(n: Any, name: str, op: str) -> int:
-    """``n`` as an int; bools are refused (``operator.index`` would take True as 1)."""
-    if isinstance(n, (bool, np.bool_)):
-        raise TypeError(f"{op}: {name} must be an int, got bool {n!r}")
-    try:
-        return operator.index(n)
-    except TypeError:
-        raise TypeError(f"{op}: {name} must be an int, got {type(n).__name__} {n!r}") from None
-
-
 def _count(n: Any, name: str, op: str) -> int:
     """``n`` as a non-negative int (a length: steps, rows, columns)."""
-    k = _int(n, name, op)
+    k = int_arg(n, name, op)
     if k < 0:
         raise ValueError(f"{op}: {name} must be non-negative, got {k}")
     return k
@@ -832,7 +821,7 @@ def randint(
         low, high = 0, low  # randint(high, size=...)
     if size is None:
         raise TypeError("randint: size is missing (as in PyTorch: randint(low, high, size))")
-    lo, hi = _int(low, "low", "randint"), _int(high, "high", "randint")
+    lo, hi = int_arg(low, "low", "randint"), int_arg(high, "high", "randint")
     shape = _size((size,), "randint")
     try:
         dt = np.dtype(dtype)
