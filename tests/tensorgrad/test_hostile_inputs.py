@@ -184,6 +184,11 @@ OPS: dict[str, Op] = {
     "softmax.softmax": Op(lambda v: tg.softmax(rows(v)), nan=by_row),
     "softmax.log_softmax": Op(lambda v: tg.log_softmax(rows(v)), nan=by_row),
     "softmax.logsumexp": Op(lambda v: tg.logsumexp(v.reshape(-1), axis=0), nan=reduced),
+    # -- issue 12: elementwise (helper block) --
+    # -- issue 12: activation (helper block) --
+    # -- issue 12: reduce (helper block) --
+    # -- issue 12: select-index (helper block) --
+    # -- issue 12: shape-linalg (helper block) --
 }
 
 F32 = np.float32
@@ -822,6 +827,11 @@ BAD: list[Bad] = [
         ("randint(0, 300 in int8)", lambda: tg.randint(0, 300, (2,), dtype=np.int8), "int8"),
         ("randint(generator='a')", lambda: tg.randint(0, 5, (2,), generator="a"), "str"),
     ),
+    # -- issue 12: elementwise (helper block) --
+    # -- issue 12: activation (helper block) --
+    # -- issue 12: reduce (helper block) --
+    # -- issue 12: select-index (helper block) --
+    # -- issue 12: shape-linalg (helper block) --
 ]
 # fmt: on
 
