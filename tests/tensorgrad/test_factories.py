@@ -463,3 +463,36 @@ def test_unknown_keywords_are_pythons_own_errors() -> None:
 
 def test_default_generator_is_a_numpy_generator() -> None:
     assert isinstance(factories.default_generator, np.random.Generator)
+
+
+def test_manual_seed_reseeds_the_default_generator_in_place_and_nn_draws_from_it() -> None:
+    import nn
+
+    held = factories.default_generator
+    assert tg.manual_seed(5) is held  # the same object: references taken earlier follow
+    first = tg.randn(4).data
+    expected = np.random.default_rng(5).standard_normal(4)
+    np.testing.assert_array_equal(first, expected)
+    # nn's manual_seed is tensorgrad's, and nn's draws come from the same generator, so
+    # the init after a seed is not a copy of the factories' numbers but their continuation
+    assert nn.manual_seed is tg.manual_seed
+    nn.manual_seed(5)
+    a = tg.randn(4).data
+    w = nn.Linear(4, 1).weight.data.copy()
+    nn.manual_seed(5)
+    assert np.array_equal(tg.randn(4).data, a)
+    assert np.array_equal(nn.Linear(4, 1).weight.data, w)
+
+
+@pytest.mark.parametrize(
+    ("seed", "kind", "match"),
+    [
+        (-1, ValueError, r"^manual_seed: seed must be a non-negative integer, got -1"),
+        (1.5, TypeError, r"^manual_seed: seed must be a non-negative integer, got float 1.5"),
+        (True, TypeError, r"^manual_seed: .* got bool True"),
+        ("0", TypeError, r"^manual_seed: .* got str '0'"),
+    ],
+)
+def test_manual_seed_refuses_what_is_not_a_seed(seed: Any, kind: type, match: str) -> None:
+    with pytest.raises(kind, match=match):
+        tg.manual_seed(seed)

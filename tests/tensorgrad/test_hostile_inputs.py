@@ -827,6 +827,11 @@ BAD: list[Bad] = [
         ("randint(0, 300 in int8)", lambda: tg.randint(0, 300, (2,), dtype=np.int8), "int8"),
         ("randint(generator='a')", lambda: tg.randint(0, 5, (2,), generator="a"), "str"),
     ),
+    *wrong("manual_seed", ("manual_seed",),
+        ("manual_seed(-1)", lambda: tg.manual_seed(-1), "-1"),
+        ("manual_seed(1.5)", lambda: tg.manual_seed(1.5), "float|1.5"),
+        ("manual_seed(True)", lambda: tg.manual_seed(True), "bool"),
+    ),
     # -- issue 12: elementwise (helper block) --
     # -- issue 12: activation (helper block) --
     # -- issue 12: reduce (helper block) --

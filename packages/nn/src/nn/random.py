@@ -2,7 +2,9 @@
 
 Everything random in nn (initial weights, dropout masks, shuffled batches) draws from a
 :class:`numpy.random.Generator`. Each such function or class takes a ``generator=``
-argument; without one it uses nn's global generator, which :func:`manual_seed` resets.
+argument; without one it uses the global generator,
+:data:`tensorgrad.factories.default_generator` (tensorgrad's random factories draw from it too),
+which :func:`manual_seed` reseeds.
 So a script that starts with ``nn.manual_seed(0)`` builds the same model and trains it
 the same way on every run, as ``torch.manual_seed`` does.
 
@@ -13,51 +15,14 @@ Internal (public so that other nn modules can import it, but not part of the API
 from __future__ import annotations
 
 import numpy as np
+from tensorgrad import factories
 
 __all__ = ["manual_seed"]  # the user-facing API; resolve_generator is internal
 
-_global = np.random.default_rng()  # unseeded until manual_seed, as in PyTorch
 
-
-def manual_seed(seed: int) -> np.random.Generator:
-    """Reset nn's global random generator to a fixed seed, for reproducible runs.
-
-    Parameters
-    ----------
-    seed : int
-        A non-negative integer.
-
-    Returns
-    -------
-    numpy.random.Generator
-        The new global generator.
-
-    Raises
-    ------
-    TypeError
-        If ``seed`` is not an integer (a float, a str, a bool), naming its type.
-    ValueError
-        If it is negative (numpy's generators take no negative seed).
-
-    Examples
-    --------
-    >>> import nn
-    >>> _ = nn.manual_seed(0)
-    >>> a = nn.Linear(2, 1).weight.data.copy()
-    >>> _ = nn.manual_seed(0)
-    >>> bool((nn.Linear(2, 1).weight.data == a).all())
-    True
-    """
-    global _global
-    # A bool is an int to Python, but manual_seed(True) is surely a mistake.
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(
-            f"manual_seed: seed must be a non-negative integer, got {type(seed).__name__} {seed!r}"
-        )
-    if seed < 0:
-        raise ValueError(f"manual_seed: seed must be a non-negative integer, got {seed!r}")
-    _global = np.random.default_rng(int(seed))
-    return _global
+# One global generator for nn and tensorgrad, so that one call seeds every draw (two
+# generators seeded alike would give the init and the factories the same numbers).
+manual_seed = factories.manual_seed
 
 
 def resolve_generator(
@@ -71,7 +36,7 @@ def resolve_generator(
     Parameters
     ----------
     generator : numpy.random.Generator or None
-        The generator a caller passed, or None for nn's global generator.
+        The generator a caller passed, or None for the global generator.
     caller : str, optional
         The function or class that takes ``generator=``, to start the message of an error.
 
@@ -103,7 +68,7 @@ def resolve_generator(
     TypeError: Dropout: generator must be a numpy.random.Generator or None, got int 0; ...
     """
     if generator is None:
-        return _global
+        return factories.default_generator
     if not isinstance(generator, np.random.Generator):
         raise TypeError(
             f"{caller + ': ' if caller else ''}generator must be a numpy.random.Generator or "

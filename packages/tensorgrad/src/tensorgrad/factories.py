@@ -65,6 +65,7 @@ __all__ = [
     "full",
     "full_like",
     "linspace",
+    "manual_seed",
     "ones",
     "ones_like",
     "rand",
@@ -79,7 +80,59 @@ default_generator = np.random.default_rng()
 ``generator=`` nor ``seed=``: one :class:`numpy.random.Generator` for the process, seeded
 from the operating system when :mod:`tensorgrad.factories` is imported (PyTorch's
 counterpart is ``torch.default_generator``). For numbers that repeat, pass ``seed=`` or your
-own generator rather than relying on it."""
+own generator rather than relying on it. :func:`manual_seed` reseeds it in place, and nn draws
+from it too."""
+
+
+def manual_seed(seed: int) -> np.random.Generator:
+    """Reseed :data:`~tensorgrad.factories.default_generator` (as ``torch.manual_seed``), in place.
+
+    Every draw that is given neither ``generator=`` nor ``seed=`` comes from that one
+    generator: tensorgrad's random factories, and nn's initial weights, dropout masks and
+    shuffled batches (:func:`nn.manual_seed` is this function). Reseeding in place, rather than
+    making a new generator, means that a reference to ``default_generator`` taken earlier
+    draws the new numbers too. The numbers are those of ``numpy.random.default_rng(seed)``.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer.
+
+    Returns
+    -------
+    numpy.random.Generator
+        ``default_generator``, reseeded.
+
+    Raises
+    ------
+    TypeError
+        If ``seed`` is not an integer (a float, a str, a bool), naming its type.
+    ValueError
+        If it is negative (numpy's generators take no negative seed).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import tensorgrad as tg
+    >>> _ = tg.manual_seed(0)
+    >>> a = tg.randn(3)
+    >>> _ = tg.manual_seed(0)
+    >>> bool((tg.randn(3).data == a.data).all())
+    True
+    >>> bool((a.data == np.random.default_rng(0).standard_normal(3)).all())
+    True
+    """
+    # A bool is an int to Python, but manual_seed(True) is surely a mistake.
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(
+            f"manual_seed: seed must be a non-negative integer, got {type(seed).__name__} {seed!r}"
+        )
+    if seed < 0:
+        raise ValueError(f"manual_seed: seed must be a non-negative integer, got {seed!r}")
+    # default_rng(seed) is a Generator around PCG64(seed): taking that bit generator's state
+    # gives the same stream without replacing the object.
+    default_generator.bit_generator.state = np.random.PCG64(int(seed)).state
+    return default_generator
 
 # -- checking the arguments ------------------------------------------------------------------
 
