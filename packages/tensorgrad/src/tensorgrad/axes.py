@@ -9,6 +9,7 @@ fit the Value.
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 from collections.abc import Sequence
 from typing import Any
@@ -20,6 +21,8 @@ __all__ = [
     "int_arg",
     "kept_shape",
     "normalize_axes",
+    "pytorch_spellings",
+    "real_arg",
     "reduced_count",
     "shape_arg",
     "single_axis",
@@ -161,6 +164,63 @@ def spelling(numpy_value: Any, torch_value: Any, default: Any, names: str, op: s
     return torch_value
 
 
+def pytorch_spellings(
+    op: str,
+    axis: Any,
+    dim: Any,
+    default: Any = None,
+    keepdims: Any = False,
+    keepdim: Any = None,
+) -> tuple[Any, Any]:
+    """``(axis, keepdims)`` from numpy's spellings or PyTorch's (``dim``, ``keepdim``).
+
+    The one reading of the two spellings, for every op that takes an axis. It is called
+    only when ``dim`` or ``keepdim`` was given: the common call, in numpy's spelling, skips
+    it at the cost of a test (``if dim is not None or keepdim is not None``), which keeps
+    ``sum`` and ``mean`` as fast as before on the training step.
+
+    Parameters
+    ----------
+    op : str
+        Who asks, which starts the messages.
+    axis, dim : object
+        numpy's and PyTorch's spelling of the axis (``dim`` None if not given).
+    default : object, default None
+        ``axis``'s default (``-1`` for softmax...).
+    keepdims, keepdim : object
+        numpy's and PyTorch's spelling of the flag (``keepdim`` None if not given); an op
+        without the flag leaves them out.
+
+    Returns
+    -------
+    tuple
+        The axis and the flag, as numpy spells them; still to be checked (by
+        :func:`normalize_axes` or :func:`single_axis`, and :func:`flag`).
+
+    Raises
+    ------
+    TypeError
+        If both spellings of one argument were given.
+
+    Examples
+    --------
+    >>> from tensorgrad.axes import pytorch_spellings
+    >>> pytorch_spellings("sum", None, 1, keepdim=True)
+    (1, True)
+    >>> pytorch_spellings("softmax", -1, 0, -1)
+    (0, False)
+    >>> pytorch_spellings("sum", 0, 1)
+    Traceback (most recent call last):
+    ...
+    TypeError: sum: give axis= or dim=, not both (got axis=0, dim=1)
+    """
+    if dim is not None:
+        axis = spelling(axis, dim, default, "axis/dim", op)
+    if keepdim is not None:
+        keepdims = spelling(keepdims, keepdim, False, "keepdims/keepdim", op)
+    return axis, keepdims
+
+
 def flag(value: object, name: str, op: str) -> bool:
     """``value`` as a bool, if it is one (Python's or numpy's); else a TypeError naming it.
 
@@ -235,6 +295,62 @@ def int_arg(n: Any, name: str, op: str) -> int:
         return operator.index(n)
     except TypeError:
         raise TypeError(f"{op}: {name} must be an int, got {type(n).__name__} {n!r}") from None
+
+
+def real_arg(value: Any, name: str, op: str) -> float:
+    """A real-number argument (a slope, a bound, a threshold) as a Python float, which never
+    changes a float32 computation's dtype, as a numpy float64 scalar would.
+
+    A bool is refused (``True`` where a slope goes is a mistake, not 1), and so is NaN; an
+    infinity is a number (an open bound). A 0-d array counts as its number, as PyTorch takes
+    a 0-d tensor; a Value is refused, since it would get no gradient.
+
+    Parameters
+    ----------
+    value : object
+        What was given.
+    name : str
+        The argument's name (``"negative_slope"``).
+    op : str
+        Who asks, which starts the message.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number, naming it, its type and its value.
+    ValueError
+        If it is NaN, or an int too large for a float.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad.axes import real_arg
+    >>> real_arg(np.float64(0.5), "negative_slope", "leaky_relu"), real_arg(2, "beta", "softplus")
+    (0.5, 2.0)
+    >>> real_arg(True, "alpha", "elu")
+    Traceback (most recent call last):
+    ...
+    TypeError: elu: alpha must be a real number, got bool True
+    """
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value.item()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+        hint = " (it gets no gradient: give a number)" if type(value).__name__ == "Value" else ""
+        raise TypeError(
+            f"{op}: {name} must be a real number, got {type(value).__name__} {shown}{hint}"
+        )
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond float's range
+        raise ValueError(f"{op}: {name} is too large for a float, got {value!r}") from None
+    if math.isnan(number):
+        raise ValueError(f"{op}: {name} must be a number, got nan")
+    return number
 
 
 def reduced_count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:

@@ -134,6 +134,7 @@ def manual_seed(seed: int) -> np.random.Generator:
     default_generator.bit_generator.state = np.random.PCG64(int(seed)).state
     return default_generator
 
+
 # -- checking the arguments ------------------------------------------------------------------
 
 

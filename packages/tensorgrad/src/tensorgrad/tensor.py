@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from sys import getrefcount
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -31,6 +31,7 @@ from tensorgrad.axes import flag, shape_arg
 from tensorgrad.node import Node, clock
 
 if TYPE_CHECKING:
+    from tensorgrad.ops.reduce import ValuesIndices
     from tensorgrad.record import Operand
 
 __all__ = ["Tensor", "Value"]
@@ -591,6 +592,20 @@ class Value:
     def __rpow__(self, other: Operand) -> Value:
         return arithmetic.pow(other, self)
 
+    # (// and % raise a clear TypeError for a foreign operand, rather than NotImplemented)
+
+    def __floordiv__(self, other: Operand) -> Value:
+        return arithmetic.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Operand) -> Value:
+        return arithmetic.floor_divide(other, self)
+
+    def __mod__(self, other: Operand) -> Value:
+        return arithmetic.remainder(self, other)
+
+    def __rmod__(self, other: Operand) -> Value:
+        return arithmetic.remainder(other, self)
+
     def __neg__(self) -> Value:
         return arithmetic.neg(self)
 
@@ -604,6 +619,9 @@ class Value:
 
     def __rmatmul__(self, other: Operand) -> Value:
         return linalg.matmul(other, self)
+
+    def outer(self, vec2: Operand) -> Value:
+        return linalg.outer(self, vec2)
 
     # elementwise functions (ops/unary.py)
 
@@ -628,8 +646,73 @@ class Value:
     def abs(self) -> Value:
         return unary.abs(self)
 
-    def clip(self, lo: float | None = None, hi: float | None = None) -> Value:
+    def clip(self, lo: Operand | None = None, hi: Operand | None = None) -> Value:
         return unary.clip(self, lo, hi)
+
+    def clamp(self, min: Operand | None = None, max: Operand | None = None) -> Value:
+        return unary.clamp(self, min, max)
+
+    def square(self) -> Value:
+        return unary.square(self)
+
+    def rsqrt(self) -> Value:
+        return unary.rsqrt(self)
+
+    def reciprocal(self) -> Value:
+        return unary.reciprocal(self)
+
+    def log1p(self) -> Value:
+        return unary.log1p(self)
+
+    def log2(self) -> Value:
+        return unary.log2(self)
+
+    def expm1(self) -> Value:
+        return unary.expm1(self)
+
+    def exp2(self) -> Value:
+        return unary.exp2(self)
+
+    def sin(self) -> Value:
+        return unary.sin(self)
+
+    def cos(self) -> Value:
+        return unary.cos(self)
+
+    def tan(self) -> Value:
+        return unary.tan(self)
+
+    def erf(self) -> Value:
+        return unary.erf(self)
+
+    def sign(self) -> Value:
+        return unary.sign(self)
+
+    def floor(self) -> Value:
+        return unary.floor(self)
+
+    def ceil(self) -> Value:
+        return unary.ceil(self)
+
+    def trunc(self) -> Value:
+        return unary.trunc(self)
+
+    def round(self, *, decimals: int = 0) -> Value:
+        return unary.round(self, decimals=decimals)
+
+    # elementwise functions of two or three operands (ops/arithmetic.py)
+
+    def floor_divide(self, other: Operand) -> Value:
+        return arithmetic.floor_divide(self, other)
+
+    def remainder(self, other: Operand) -> Value:
+        return arithmetic.remainder(self, other)
+
+    def fmod(self, other: Operand) -> Value:
+        return arithmetic.fmod(self, other)
+
+    def lerp(self, end: Operand, weight: Operand) -> Value:
+        return arithmetic.lerp(self, end, weight)
 
     # reductions (ops/reduce.py)
 
@@ -653,11 +736,142 @@ class Value:
     ) -> Value:
         return reduce.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def max(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        return reduce.max(self, axis, keepdims)
+    @overload
+    def max(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: None = None,
+        keepdim: bool | None = None,
+    ) -> Value: ...
+    @overload
+    def max(
+        self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool | None = None
+    ) -> ValuesIndices: ...
+    def max(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Value | ValuesIndices:
+        return reduce.max(self, axis, keepdims, dim=dim, keepdim=keepdim)  # type: ignore[arg-type]
 
-    def min(self, axis: int | Sequence[int] | None = None, keepdims: bool = False) -> Value:
-        return reduce.min(self, axis, keepdims)
+    @overload
+    def min(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: None = None,
+        keepdim: bool | None = None,
+    ) -> Value: ...
+    @overload
+    def min(
+        self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool | None = None
+    ) -> ValuesIndices: ...
+    def min(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> Value | ValuesIndices:
+        return reduce.min(self, axis, keepdims, dim=dim, keepdim=keepdim)  # type: ignore[arg-type]
+
+    def amax(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Value:
+        return reduce.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Value:
+        return reduce.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def prod(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Value:
+        return reduce.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def cumsum(self, axis: int | None = None, *, dim: int | None = None) -> Value:
+        return reduce.cumsum(self, axis, dim=dim)
+
+    def cumprod(self, axis: int | None = None, *, dim: int | None = None) -> Value:
+        return reduce.cumprod(self, axis, dim=dim)
+
+    def var(
+        self,
+        axis: int | Sequence[int] | None = None,
+        *,
+        keepdims: bool = False,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        correction: float | None = None,
+        unbiased: bool | None = None,
+        ddof: float | None = None,
+    ) -> Value:
+        return reduce.var(
+            self,
+            axis,
+            keepdims=keepdims,
+            dim=dim,
+            keepdim=keepdim,
+            correction=correction,
+            unbiased=unbiased,
+            ddof=ddof,
+        )
+
+    def std(
+        self,
+        axis: int | Sequence[int] | None = None,
+        *,
+        keepdims: bool = False,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+        correction: float | None = None,
+        unbiased: bool | None = None,
+        ddof: float | None = None,
+    ) -> Value:
+        return reduce.std(
+            self,
+            axis,
+            keepdims=keepdims,
+            dim=dim,
+            keepdim=keepdim,
+            correction=correction,
+            unbiased=unbiased,
+            ddof=ddof,
+        )
+
+    def norm(
+        self,
+        p: float | str = 2,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> Value:
+        return reduce.norm(self, p, axis, keepdims, dim=dim, keepdim=keepdim)
 
     def argmax(
         self,
@@ -668,6 +882,36 @@ class Value:
         keepdim: bool | None = None,
     ) -> npt.NDArray[np.intp]:
         return reduce.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def argmin(
+        self,
+        axis: int | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | None = None,
+        keepdim: bool | None = None,
+    ) -> npt.NDArray[np.intp]:
+        return reduce.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def all(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> npt.NDArray[np.bool_]:
+        return reduce.all(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def any(
+        self,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
+        *,
+        dim: int | Sequence[int] | None = None,
+        keepdim: bool | None = None,
+    ) -> npt.NDArray[np.bool_]:
+        return reduce.any(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
     # the softmax family (ops/softmax.py)
 
@@ -767,10 +1011,72 @@ class Value:
                 target[k] = self.shape[k - new]
         return shape_ops.broadcast_to(self, tuple(target))
 
+    def flip(self, *dims: int | Sequence[int]) -> Value:
+        return shape_ops.flip(self, shape_arg(dims) if dims else None)
+
+    def roll(self, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Value:
+        return shape_ops.roll(self, shifts, dims)
+
+    def repeat(self, *sizes: int | Sequence[int]) -> Value:
+        return shape_ops.repeat(self, *sizes)
+
+    def tile(self, *dims: int | Sequence[int]) -> Value:
+        return shape_ops.tile(self, *dims)
+
+    def repeat_interleave(
+        self, repeats: int | Sequence[int] | Array, dim: int | None = None
+    ) -> Value:
+        return shape_ops.repeat_interleave(self, repeats, dim)
+
+    def split(self, split_size: int | Sequence[int], dim: int = 0) -> tuple[Value, ...]:
+        return shape_ops.split(self, split_size, dim)
+
+    def chunk(self, chunks: int, dim: int = 0) -> tuple[Value, ...]:
+        return shape_ops.chunk(self, chunks, dim)
+
+    def unbind(self, dim: int = 0) -> tuple[Value, ...]:
+        return shape_ops.unbind(self, dim)
+
     # indexing (ops/index.py)
 
     def __getitem__(self, index: Any) -> Value:
         return index_ops.getitem(self, index)
+
+    def gather(self, dim: int, index: npt.ArrayLike) -> Value:
+        return index_ops.gather(self, dim, index)
+
+    def index_select(self, dim: int, index: npt.ArrayLike) -> Value:
+        return index_ops.index_select(self, dim, index)
+
+    def scatter(self, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
+        return index_ops.scatter(self, dim, index, src)
+
+    def scatter_add(self, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
+        return index_ops.scatter_add(self, dim, index, src)
+
+    def masked_fill(self, mask: npt.ArrayLike, value: Value | float) -> Value:
+        return index_ops.masked_fill(self, mask, value)
+
+    # selection by a mask (ops/select.py)
+
+    def where(self, condition: npt.ArrayLike, other: Operand) -> Value:
+        """PyTorch's ``x.where(condition, other)``: :func:`~tensorgrad.where` ``(condition,
+        x, other)``, the Value where ``condition`` is true and ``other`` elsewhere.
+
+        Examples
+        --------
+        >>> from tensorgrad import Value
+        >>> x = Value([-1.0, 2.0])
+        >>> x.where(x > 0, 0.0).data
+        array([0., 2.])
+        """
+        return select.where(condition, self, other)
+
+    def tril(self, diagonal: int = 0) -> Value:
+        return select.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Value:
+        return select.triu(self, diagonal)
 
 
 Tensor = Value
@@ -913,11 +1219,43 @@ _METHODS = {
     "sqrt": unary.sqrt,
     "abs": unary.abs,
     "clip": unary.clip,
+    "clamp": unary.clamp,
+    "square": unary.square,
+    "rsqrt": unary.rsqrt,
+    "reciprocal": unary.reciprocal,
+    "log1p": unary.log1p,
+    "log2": unary.log2,
+    "expm1": unary.expm1,
+    "exp2": unary.exp2,
+    "sin": unary.sin,
+    "cos": unary.cos,
+    "tan": unary.tan,
+    "erf": unary.erf,
+    "sign": unary.sign,
+    "floor": unary.floor,
+    "ceil": unary.ceil,
+    "trunc": unary.trunc,
+    "round": unary.round,
+    "floor_divide": arithmetic.floor_divide,
+    "remainder": arithmetic.remainder,
+    "fmod": arithmetic.fmod,
+    "lerp": arithmetic.lerp,
     "sum": reduce.sum,
     "mean": reduce.mean,
     "max": reduce.max,
     "min": reduce.min,
     "argmax": reduce.argmax,
+    "argmin": reduce.argmin,
+    "amax": reduce.amax,
+    "amin": reduce.amin,
+    "prod": reduce.prod,
+    "cumsum": reduce.cumsum,
+    "cumprod": reduce.cumprod,
+    "var": reduce.var,
+    "std": reduce.std,
+    "norm": reduce.norm,
+    "all": reduce.all,
+    "any": reduce.any,
     "softmax": softmax_ops.softmax,
     "log_softmax": softmax_ops.log_softmax,
     "logsumexp": softmax_ops.logsumexp,
@@ -929,6 +1267,22 @@ _METHODS = {
     "permute": shape_ops.permute,
     "swapaxes": shape_ops.swapaxes,
     "broadcast_to": shape_ops.broadcast_to,
+    "flip": shape_ops.flip,
+    "roll": shape_ops.roll,
+    "repeat": shape_ops.repeat,
+    "tile": shape_ops.tile,
+    "repeat_interleave": shape_ops.repeat_interleave,
+    "split": shape_ops.split,
+    "chunk": shape_ops.chunk,
+    "unbind": shape_ops.unbind,
+    "outer": linalg.outer,
+    "gather": index_ops.gather,
+    "index_select": index_ops.index_select,
+    "scatter": index_ops.scatter,
+    "scatter_add": index_ops.scatter_add,
+    "masked_fill": index_ops.masked_fill,
+    "tril": select.tril,
+    "triu": select.triu,
 }
 """The methods that are their op: ``x.exp()`` is ``ops.unary.exp(x)``, documented there once."""
 

@@ -1,13 +1,16 @@
 """tensorgrad's operations, one module per family, each op's forward and backward side by side.
 
 =================================  =========================================================
-:mod:`~tensorgrad.ops.arithmetic`  ``+ - * / **``, ``-x``, ``maximum``, ``minimum``
-:mod:`~tensorgrad.ops.unary`       ``exp log sqrt abs clip astype``, ``tanh sigmoid relu``
-:mod:`~tensorgrad.ops.reduce`      ``sum mean max min``, ``argmax``
-:mod:`~tensorgrad.ops.linalg`      ``@`` (``matmul``), ``linear``
-:mod:`~tensorgrad.ops.shape`       ``reshape transpose``..., ``concatenate stack``
-:mod:`~tensorgrad.ops.index`       ``x[index]``
-:mod:`~tensorgrad.ops.select`      comparisons (``<``, ``==``...), ``where``
+:mod:`~tensorgrad.ops.arithmetic`  ``+ - * / ** // % -x``, ``fmod lerp maximum minimum``
+:mod:`~tensorgrad.ops.unary`       ``exp log sqrt sin erf floor clamp``..., ``tanh relu``
+:mod:`~tensorgrad.ops.activation`  ``leaky_relu gelu elu selu silu softplus hardtanh``...
+:mod:`~tensorgrad.ops.reduce`      ``sum mean prod max min amax amin``, ``var std norm``,
+                                   ``cumsum cumprod``, ``argmax argmin all any``
+:mod:`~tensorgrad.ops.linalg`      ``@`` (``matmul``), ``linear``, ``outer einsum``
+:mod:`~tensorgrad.ops.shape`       ``reshape transpose``..., ``concatenate stack``, ``pad flip``...
+:mod:`~tensorgrad.ops.index`       ``x[index]``, ``gather take_along_axis index_select``,
+                                   ``scatter scatter_add masked_fill``
+:mod:`~tensorgrad.ops.select`      comparisons (``<``, ``==``...), ``where``, ``tril triu``
 :mod:`~tensorgrad.ops.softmax`     ``softmax log_softmax logsumexp``
 =================================  =========================================================
 
@@ -15,4 +18,14 @@ Every op ends with :func:`tensorgrad.record.record`, the one way a result joins 
 a learner's own op does too, through :class:`tensorgrad.Function`.
 """
 
-__all__ = ["arithmetic", "index", "linalg", "reduce", "select", "shape", "softmax", "unary"]
+__all__ = [
+    "activation",
+    "arithmetic",
+    "index",
+    "linalg",
+    "reduce",
+    "select",
+    "shape",
+    "softmax",
+    "unary",
+]

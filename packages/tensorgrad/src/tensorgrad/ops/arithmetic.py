@@ -1,6 +1,8 @@
-"""Elementwise arithmetic of two operands, broadcast as numpy does: ``+ - * / **``, and ``-x``.
+"""Elementwise arithmetic of two operands, broadcast as numpy does: ``+ - * / **``, ``-x``, and
+``//`` and ``%`` (:func:`floor_divide`, :func:`remainder`, and C's :func:`fmod` beside them).
 
-Also :func:`maximum` and :func:`minimum`, the elementwise choice between two operands.
+Also :func:`maximum` and :func:`minimum`, the elementwise choice between two operands, and
+:func:`lerp`, the linear interpolation between two operands by a third.
 
 Each operand's gradient goes through :func:`~tensorgrad.broadcast.unbroadcast`, which sums it
 back to the operand's shape and casts it to the operand's dtype. An operand may be a Value
@@ -29,7 +31,20 @@ from tensorgrad.record import (
 )
 from tensorgrad.tensor import Value
 
-__all__ = ["add", "div", "maximum", "minimum", "mul", "neg", "pow", "sub"]
+__all__ = [
+    "add",
+    "div",
+    "floor_divide",
+    "fmod",
+    "lerp",
+    "maximum",
+    "minimum",
+    "mul",
+    "neg",
+    "pow",
+    "remainder",
+    "sub",
+]
 
 _BOTH = (True, True)
 
@@ -239,7 +254,7 @@ def maximum(a: Operand, b: Operand) -> Value:
     >>> y.data, x.grad
     (array([2., 2., 3.]), array([0. , 0.5, 1. ]))
     """
-    return _choice("maximum", np.maximum, _maximum_backward, a, b)
+    return _named("maximum", np.maximum, _maximum_backward, a, b)
 
 
 def minimum(a: Operand, b: Operand) -> Value:
@@ -253,13 +268,19 @@ def minimum(a: Operand, b: Operand) -> Value:
     >>> minimum(Value([1.0, 2.0, 3.0]), 2.0).data
     array([1., 2., 2.])
     """
-    return _choice("minimum", np.minimum, _minimum_backward, a, b)
+    return _named("minimum", np.minimum, _minimum_backward, a, b)
 
 
-def _choice(
-    op: str, fn: Callable[[Any, Any], Any], backward: BackwardFn, a: Operand, b: Operand
+def _named(
+    op: str,
+    fn: Callable[[Any, Any], Any],
+    backward: BackwardFn,
+    a: Operand,
+    b: Operand,
+    reads: tuple[bool, bool] = _BOTH,
 ) -> Value:
-    result = _elementwise(op, fn, backward, a, b)
+    """:func:`_elementwise` for an op called by name: a foreign operand is a clear TypeError."""
+    result = _elementwise(op, fn, backward, a, b, reads=reads)
     if result is NotImplemented:
         raise type_error(op, a, b)
     return result
@@ -286,6 +307,153 @@ def _minimum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """
     x, other = saved[i], saved[1 - i]
     return unbroadcast(g * ~(x > other) - g * 0.5 * (x == other), x)
+
+
+# -- // and %: PyTorch's floor_divide and remainder, and fmod ---------------------------------
+# (The operators go through these functions, so `v // "a"` says which op refused what, rather
+# than handing over to the other operand as + does.)
+
+
+def floor_divide(a: Operand, b: Operand) -> Value:
+    """``a // b``, broadcast: ``floor(a / b)``, as ``torch.floor_divide`` and numpy; gradient 0.
+
+    The result is a step function of both operands, so both gradients are 0 (as for PyTorch's
+    ``torch.div(a, b, rounding_mode="floor")``; PyTorch's own ``floor_divide`` refuses to
+    differentiate). ``x // 0`` is ``±inf`` (NaN for ``0 // 0``), as in PyTorch.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, floor_divide
+    >>> floor_divide(Value([7.0, -7.0]), 2.0).data
+    array([ 3., -4.])
+    >>> (Value([7.0]) // Value([-2.0])).data
+    array([-4.])
+    """
+    return _named("floor_divide", np.floor_divide, _floor_divide_backward, a, b, (False, False))
+
+
+def _floor_divide_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d floor(a / b) = 0
+
+    Ties: 0 at the steps too (where a / b is a whole number), as PyTorch's floor division.
+    """
+    x = saved[i]  # the operand's shape and dtype, or None if the result's
+    return _zeros(g, g if x is None else x)
+
+
+def remainder(a: Operand, b: Operand) -> Value:
+    """``a % b``, broadcast: ``a - b * floor(a / b)``, with the sign of ``b`` (Python's rule,
+    numpy's and ``torch.remainder``'s).
+
+    The gradients are PyTorch's: 1 for ``a``, ``-floor(a / b)`` for ``b``. ``x % 0`` is NaN.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, remainder
+    >>> remainder(Value([5.5, -5.5]), 2.0).data
+    array([1.5, 0.5])
+    >>> (Value([5.5]) % -2.0).data
+    array([-0.5])
+    """
+    return _named("remainder", np.remainder, _remainder_backward, a, b)
+
+
+def _remainder_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d (a % b) = da - floor(a / b) db
+
+    Ties: where a / b is a whole number (the result jumps), the derivative of the side
+    where it is continuous, as in PyTorch.
+    """
+    a, b = saved
+    if i == 0:
+        return unbroadcast(g, a)
+    # floor(a / b) is a step, of derivative 0, so it is a constant for every order.
+    return unbroadcast(-g * np.floor_divide(plain(a), plain(b)), b)
+
+
+def fmod(a: Operand, b: Operand) -> Value:
+    """C's remainder ``a - b * trunc(a / b)``, broadcast: the sign of ``a``, as ``torch.fmod``.
+
+    The gradients are PyTorch's: 1 for ``a``, ``-trunc(a / b)`` for ``b``.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, fmod
+    >>> fmod(Value([5.5, -5.5]), 2.0).data
+    array([ 1.5, -1.5])
+    """
+    return _named("fmod", np.fmod, _fmod_backward, a, b)
+
+
+def _fmod_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d fmod(a, b) = da - trunc(a / b) db
+
+    Ties: where a / b is a whole number, as :func:`remainder`.
+    """
+    a, b = saved
+    if i == 0:
+        return unbroadcast(g, a)
+    return unbroadcast(-g * np.trunc(plain(a) / plain(b)), b)
+
+
+# -- lerp ---------------------------------------------------------------------------------------
+
+
+def lerp(input: Operand, end: Operand, weight: Operand) -> Value:
+    """``input + weight * (end - input)``, broadcast, as ``torch.lerp``: every operand may be a
+    Value, and gets its gradient.
+
+    As in PyTorch, for ``|weight| >= 0.5`` the result is computed as
+    ``end - (end - input) * (1 - weight)``, so that ``weight = 1`` gives ``end`` exactly.
+
+    Parameters
+    ----------
+    input, end : Value, array or number
+        The two ends.
+    weight : Value, array or number
+        Where between them: 0 gives ``input``, 1 gives ``end``.
+
+    Raises
+    ------
+    TypeError
+        If an operand is not a Value, a numeric array or a number.
+    ValueError
+        If the shapes do not broadcast.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, lerp
+    >>> a, b = Value([0.0, 10.0]), Value([1.0, 20.0])
+    >>> y = lerp(a, b, 0.25)
+    >>> y.sum().backward()
+    >>> y.data, a.grad, b.grad
+    (array([ 0.25, 12.5 ]), array([0.75, 0.75]), array([0.25, 0.25]))
+    """
+    operands = (input, end, weight)
+    arrays = [operand_data(x, "lerp") for x in operands]
+    if any(x is NotImplemented for x in arrays):
+        raise type_error("lerp", *operands)
+    floats = [x for x in arrays if type(x) is np.ndarray and x.dtype.kind == "f"]
+    if floats:  # int and bool arrays take the float dtype, as in the binary ops
+        arrays = [in_float(x, floats[0]) for x in arrays]
+    start, stop, w = arrays
+    try:
+        diff = stop - start
+        data = np.where(np.abs(w) < 0.5, start + w * diff, stop - diff * (1 - w))
+    except ValueError:
+        shapes = " and ".join(str(np.shape(x)) for x in arrays)
+        raise ValueError(f"lerp: shapes {shapes} cannot be broadcast together") from None
+    return record(data, "lerp", _lerp_backward, operands, tuple(arrays))
+
+
+def _lerp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d lerp(a, b, w) = (1 - w) da + w db + (b - a) dw"""
+    a, b, w = saved
+    if i == 0:
+        return unbroadcast(g * (1 - w), a)
+    if i == 1:
+        return unbroadcast(g * w, b)
+    return unbroadcast(g * (b - a), w)
 
 
 # -- for the formulas: arrays on the fast path, Values under create_graph ---------------------

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from tensorgrad.axes import flag, kept_shape, normalize_axes, single_axis, spelling
+from tensorgrad.axes import flag, kept_shape, normalize_axes, pytorch_spellings, single_axis
 from tensorgrad.record import Array, Operand, operand_data, record, type_error
 from tensorgrad.tensor import Value
 
@@ -44,10 +44,8 @@ def logsumexp(
     """
     if not isinstance(x, Value):
         x = _input(x, "logsumexp")
-    if dim is not None:
-        axis = spelling(axis, dim, -1, "axis/dim", "logsumexp")
-    if keepdim is not None:
-        keepdims = spelling(keepdims, keepdim, False, "keepdims/keepdim", "logsumexp")
+    if dim is not None or keepdim is not None:
+        axis, keepdims = pytorch_spellings("logsumexp", axis, dim, -1, keepdims, keepdim)
     keepdims = flag(keepdims, "keepdims", "logsumexp")
     axes = normalize_axes(axis, x.ndim, "logsumexp")
     data = _logsumexp(x._data, axes)
@@ -80,7 +78,7 @@ def log_softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
     if not isinstance(x, Value):
         x = _input(x, "log_softmax")
     if dim is not None:  # PyTorch's spelling of axis
-        axis = spelling(axis, dim, -1, "axis/dim", "log_softmax")
+        axis, _ = pytorch_spellings("log_softmax", axis, dim, -1)
     axes = single_axis(axis, x.ndim, "log_softmax")
     shifted = x._data - _max(x._data, axes)
     if shifted.size:  # (an empty axis would take log(0) of the kept shape, and warn)
@@ -110,7 +108,7 @@ def softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
     if not isinstance(x, Value):
         x = _input(x, "softmax")
     if dim is not None:  # PyTorch's spelling of axis
-        axis = spelling(axis, dim, -1, "axis/dim", "softmax")
+        axis, _ = pytorch_spellings("softmax", axis, dim, -1)
     axes = single_axis(axis, x.ndim, "softmax")
     e = np.exp(x._data - _max(x._data, axes))
     e /= e.sum(axis=axes, keepdims=True)  # now the result

@@ -1,24 +1,82 @@
-"""Elementwise functions of one Value: ``exp``, ``log``, ``sqrt``, ``abs``, ``clip``, a dtype
-change, and the activations ``tanh``, ``sigmoid`` and ``relu``.
+"""Elementwise functions of one Value: powers and logarithms, trigonometry, ``erf``, rounding,
+``clamp``/``clip``, a dtype change, and the activations ``tanh``, ``sigmoid`` and ``relu``.
 
 The derivative of an elementwise function is elementwise too, so each backward is one
 product with ``g``. Where the derivative is written with the result (``exp``, ``tanh``,
-``sigmoid``, ``relu``, ``sqrt``), the node keeps the result instead of the input, and the
-activations compute their backward in place, into the gradient they are given (the walk
-hands them one that nobody else reads).
+``sigmoid``, ``relu``, ``sqrt``, ``rsqrt``, ``tan``...), the node keeps the result instead of
+the input, and the activations compute their backward in place, into the gradient they are
+given (the walk hands them one that nobody else reads). A derivative that needs another
+function of the input (``sin``'s is ``cos``) calls that function's op when the formula runs
+on Values (under ``create_graph=True``), so it can be differentiated again.
+
+The rounding functions (``sign floor ceil round trunc``) are steps: their gradient is 0, as
+in PyTorch, and the result still joins the graph (``floor(x).sum().backward()`` works).
+
+Domains are numpy's and PyTorch's: ``log`` of a negative number is NaN, ``1 / 0`` is inf
+(numpy warns where a result is not finite; never where it is); NaN in gives NaN out.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.record import operand_data, plain, record
+from tensorgrad import special
+from tensorgrad.axes import int_arg
+from tensorgrad.broadcast import unbroadcast
+from tensorgrad.factories import zeros_like
+from tensorgrad.record import Array, operand_data, plain, record
 from tensorgrad.tensor import Value, float_dtype
 
-__all__ = ["abs", "astype", "clip", "exp", "log", "relu", "sigmoid", "sqrt", "tanh"]
+__all__ = [
+    "abs",
+    "astype",
+    "ceil",
+    "clamp",
+    "clip",
+    "cos",
+    "erf",
+    "exp",
+    "exp2",
+    "expm1",
+    "floor",
+    "log",
+    "log1p",
+    "log2",
+    "reciprocal",
+    "relu",
+    "round",
+    "rsqrt",
+    "sigmoid",
+    "sign",
+    "sin",
+    "sqrt",
+    "square",
+    "tan",
+    "tanh",
+    "trunc",
+]
+
+_LN2 = math.log(2.0)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+
+
+def _array(x: object, op: str) -> Array:
+    """The array of ``x``, which must be a Value (as PyTorch's functions take tensors only)."""
+    if isinstance(x, Value):
+        return x._data
+    raise TypeError(
+        f"{op}: expected a Value, got {type(x).__name__} (make one with tensorgrad.Value(...))"
+    )
+
+
+def _of(x: Any, op: Callable[[Value], Value], ufunc: Callable[[Any], Any]) -> Any:
+    """``op(x)`` for a Value (a formula under ``create_graph``), ``ufunc(x)`` for an array."""
+    return op(x) if isinstance(x, Value) else ufunc(x)
 
 
 def exp(x: Value) -> Value:
@@ -30,7 +88,7 @@ def exp(x: Value) -> Value:
     >>> Value([0.0, 1.0]).exp().data
     array([1.        , 2.71828183])
     """
-    return record(np.exp(x._data), "exp", _exp_backward, (x,), (None,), keep_output=True)
+    return record(np.exp(_array(x, "exp")), "exp", _exp_backward, (x,), (None,), keep_output=True)
 
 
 def _exp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -39,7 +97,7 @@ def _exp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def log(x: Value) -> Value:
-    """Natural logarithm, elementwise (NaN and a numpy warning for negative numbers).
+    """Natural logarithm, elementwise (NaN, and numpy's warning, for negative numbers).
 
     Examples
     --------
@@ -48,7 +106,8 @@ def log(x: Value) -> Value:
     >>> Value([1.0, np.e]).log().data
     array([0., 1.])
     """
-    return record(np.log(x._data), "log", _log_backward, (x,), (x._data,))
+    data = _array(x, "log")
+    return record(np.log(data), "log", _log_backward, (x,), (data,))
 
 
 def _log_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -65,7 +124,8 @@ def sqrt(x: Value) -> Value:
     >>> Value([4.0, 9.0]).sqrt().data
     array([2., 3.])
     """
-    return record(np.sqrt(x._data), "sqrt", _sqrt_backward, (x,), (None,), keep_output=True)
+    data = np.sqrt(_array(x, "sqrt"))
+    return record(data, "sqrt", _sqrt_backward, (x,), (None,), keep_output=True)
 
 
 def _sqrt_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -82,7 +142,8 @@ def abs(x: Value) -> Value:
     >>> Value([-2.0, 3.0]).abs().data
     array([2., 3.])
     """
-    return record(np.abs(x._data), "abs", _abs_backward, (x,), (x._data,))
+    data = _array(x, "abs")
+    return record(np.abs(data), "abs", _abs_backward, (x,), (data,))
 
 
 def _abs_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -96,18 +157,350 @@ def _abs_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * ((x > 0).view(np.int8) - (x < 0).view(np.int8))
 
 
-def clip(x: Value, lo: float | None = None, hi: float | None = None) -> Value:
-    """Limit the values to ``[lo, hi]``; the gradient passes where ``lo <= x <= hi``.
+def square(x: Value) -> Value:
+    """``x * x``, elementwise.
 
-    As in numpy and PyTorch, bounds with ``lo > hi`` make every element ``hi``; the
-    gradient is then 0 everywhere.
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([-2.0, 3.0]).square().data
+    array([4., 9.])
+    """
+    data = _array(x, "square")
+    return record(np.square(data), "square", _square_backward, (x,), (data,))
+
+
+def _square_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d x² = 2x dx"""
+    return g * (2 * saved[0])
+
+
+def rsqrt(x: Value) -> Value:
+    """``1 / sqrt(x)``, elementwise (``inf`` at 0 and NaN for negative numbers, as in PyTorch;
+    numpy warns there, as for ``log``).
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([4.0, 0.25]).rsqrt().data
+    array([0.5, 2. ])
+    """
+    data = 1 / np.sqrt(_array(x, "rsqrt"))
+    return record(data, "rsqrt", _rsqrt_backward, (x,), (None,), keep_output=True)
+
+
+def _rsqrt_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d x^(-1/2) = -x^(-3/2) / 2 dx = -out³ / 2 dx"""
+    return g * (-0.5 * out * out * out)
+
+
+def reciprocal(x: Value) -> Value:
+    """``1 / x``, elementwise.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([2.0, -0.5]).reciprocal().data
+    array([ 0.5, -2. ])
+    """
+    data = np.reciprocal(_array(x, "reciprocal"))
+    return record(data, "reciprocal", _reciprocal_backward, (x,), (None,), keep_output=True)
+
+
+def _reciprocal_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d (1/x) = -dx / x² = -out² dx"""
+    return -g * (out * out)
+
+
+def log1p(x: Value) -> Value:
+    """``log(1 + x)``, elementwise, accurate for small ``x``.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> print(f"{Value(1e-10).log1p().item():.10e}")
+    9.9999999995e-11
+    """
+    data = _array(x, "log1p")
+    return record(np.log1p(data), "log1p", _log1p_backward, (x,), (data,))
+
+
+def _log1p_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d log(1 + x) = dx / (1 + x)"""
+    return g / (1 + saved[0])
+
+
+def log2(x: Value) -> Value:
+    """Logarithm to base 2, elementwise.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([1.0, 8.0]).log2().data
+    array([0., 3.])
+    """
+    data = _array(x, "log2")
+    return record(np.log2(data), "log2", _log2_backward, (x,), (data,))
+
+
+def _log2_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d log₂(x) = dx / (x ln 2)"""
+    return g / (saved[0] * _LN2)
+
+
+def expm1(x: Value) -> Value:
+    """``e**x - 1``, elementwise, accurate for small ``x``.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> print(f"{Value(1e-10).expm1().item():.6e}")
+    1.000000e-10
+    """
+    data = np.expm1(_array(x, "expm1"))
+    return record(data, "expm1", _expm1_backward, (x,), (None,), keep_output=True)
+
+
+def _expm1_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d (e**x - 1) = e**x dx = (out + 1) dx"""
+    return g * (out + 1)
+
+
+def exp2(x: Value) -> Value:
+    """``2**x``, elementwise.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([3.0, -1.0]).exp2().data
+    array([8. , 0.5])
+    """
+    data = np.exp2(_array(x, "exp2"))
+    return record(data, "exp2", _exp2_backward, (x,), (None,), keep_output=True)
+
+
+def _exp2_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d 2**x = 2**x ln 2 dx = out ln 2 dx"""
+    return g * (out * _LN2)
+
+
+# -- trigonometry and erf -----------------------------------------------------------------------
+
+
+def sin(x: Value) -> Value:
+    """Sine, elementwise (radians).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> Value([0.0, np.pi / 2]).sin().data
+    array([0., 1.])
+    """
+    data = _array(x, "sin")
+    return record(np.sin(data), "sin", _sin_backward, (x,), (data,))
+
+
+def _sin_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d sin(x) = cos(x) dx"""
+    return g * _of(saved[0], cos, np.cos)
+
+
+def cos(x: Value) -> Value:
+    """Cosine, elementwise (radians).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> Value([0.0, np.pi]).cos().data
+    array([ 1., -1.])
+    """
+    data = _array(x, "cos")
+    return record(np.cos(data), "cos", _cos_backward, (x,), (data,))
+
+
+def _cos_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d cos(x) = -sin(x) dx"""
+    return -g * _of(saved[0], sin, np.sin)
+
+
+def tan(x: Value) -> Value:
+    """Tangent, elementwise (radians).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> Value([0.0, np.pi / 4]).tan().data.round(12)
+    array([0., 1.])
+    """
+    data = np.tan(_array(x, "tan"))
+    return record(data, "tan", _tan_backward, (x,), (None,), keep_output=True)
+
+
+def _tan_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d tan(x) = (1 + tan²(x)) dx = (1 + out²) dx"""
+    return g * (1 + out * out)
+
+
+def erf(x: Value) -> Value:
+    """The error function ``2/√π ∫₀ˣ e^(-t²) dt``, elementwise (see :func:`tensorgrad.special.erf`).
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([0.0, 1.0]).erf().data
+    array([0.        , 0.84270079])
+    """
+    data = _array(x, "erf")
+    return record(special.erf(data), "erf", _erf_backward, (x,), (data,))
+
+
+def _erf_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d erf(x) = 2/√π e^(-x²) dx"""
+    x = saved[0]
+    with np.errstate(over="ignore"):  # x² = inf for huge x, and e^-inf = 0 is right
+        return g * (_TWO_OVER_SQRT_PI * _of(-(x * x), exp, np.exp))
+
+
+# -- steps: sign and rounding, whose gradient is 0 ----------------------------------------------
+
+
+def sign(x: Value) -> Value:
+    """The sign of each element: -1, 0 or 1 (NaN for NaN); its gradient is 0.
+
+    PyTorch's ``sign`` gives 0 for NaN; here NaN stays NaN (as numpy's), so that a NaN is never
+    hidden.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([-2.0, 0.0, 3.0]).sign().data
+    array([-1.,  0.,  1.])
+    """
+    return record(np.sign(_array(x, "sign")), "sign", _step_backward, (x,), (None,))
+
+
+def floor(x: Value) -> Value:
+    """The largest whole number ``<= x``, elementwise; its gradient is 0.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([-1.5, 2.7]).floor().data
+    array([-2.,  2.])
+    """
+    return record(np.floor(_array(x, "floor")), "floor", _step_backward, (x,), (None,))
+
+
+def ceil(x: Value) -> Value:
+    """The smallest whole number ``>= x``, elementwise; its gradient is 0.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([-1.5, 2.2]).ceil().data
+    array([-1.,  3.])
+    """
+    return record(np.ceil(_array(x, "ceil")), "ceil", _step_backward, (x,), (None,))
+
+
+def trunc(x: Value) -> Value:
+    """``x`` with its fractional part dropped (rounded toward 0), elementwise; gradient 0.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([-1.5, 2.7]).trunc().data
+    array([-1.,  2.])
+    """
+    return record(np.trunc(_array(x, "trunc")), "trunc", _step_backward, (x,), (None,))
+
+
+def round(x: Value, *, decimals: int = 0) -> Value:
+    """Round to ``decimals`` decimal places, halves to even, as ``torch.round``; gradient 0.
 
     Parameters
     ----------
     x : Value
         The values.
-    lo, hi : float, optional
-        The bounds; ``None`` leaves that side open.
+    decimals : int, default 0
+        How many decimal places to keep (negative: round to tens, hundreds...). As in numpy
+        and PyTorch, ``x`` is scaled by ``10**decimals``, rounded to a whole number, and
+        scaled back.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value
+    >>> Value([0.5, 1.5, 2.5, -0.5]).round().data
+    array([ 0.,  2.,  2., -0.])
+    >>> Value([1.2345, 1234.5]).round(decimals=2).tolist()
+    [1.23, 1234.5]
+    >>> Value([1234.5]).round(decimals=-2).tolist()
+    [1200.0]
+    """
+    data = _array(x, "round")
+    places = int_arg(decimals, "decimals", "round")
+    return record(np.round(data, places), "round", _step_backward, (x,), (None,))
+
+
+def _step_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d sign(x) = d floor(x) = d ceil(x) = d trunc(x) = d round(x) = 0
+
+    Ties: 0 at the steps too (where the functions jump), as in PyTorch.
+    """
+    return zeros_like(g) if isinstance(g, Value) else np.zeros_like(g)
+
+
+# -- clamp (clip) ------------------------------------------------------------------------------
+
+
+def clamp(x: Value, min: Any = None, max: Any = None) -> Value:
+    """Limit the values to ``[min, max]``, as ``torch.clamp``; the bounds may be Values.
+
+    The result has the broadcast shape of ``x`` and the bounds. ``x``'s gradient passes where
+    ``min <= x <= max`` (at a tie with a bound too); a Value bound gets the gradient of the
+    elements it replaced: ``min`` where ``x < min`` (and ``min < max``), ``max`` where
+    ``x > max``, and everywhere if ``min > max``, when every element becomes ``max`` (as in
+    numpy and PyTorch). A NaN in ``x`` or a bound gives NaN, and no gradient to anyone.
+
+    Parameters
+    ----------
+    x : Value
+        The values.
+    min, max : number, array or Value, optional
+        The bounds; None leaves that side open (one of them must be given). A numpy array of
+        bounds is taken in ``x``'s dtype; a Value bound is promoted with ``x`` as in ``x + min``.
+
+    Raises
+    ------
+    ValueError
+        If both bounds are None, or the shapes do not broadcast.
+    TypeError
+        If a bound is not a number, a numeric array or a Value.
+
+    Examples
+    --------
+    >>> from tensorgrad import Value, clamp
+    >>> x, hi = Value([-2.0, 0.5, 3.0]), Value(1.0)
+    >>> y = clamp(x, min=0.0, max=hi)
+    >>> y.sum().backward()
+    >>> y.data, x.grad, hi.grad
+    (array([0. , 0.5, 1. ]), array([0., 1., 0.]), array(1.))
+    """
+    return _clamp("clamp", x, min, max, ("min", "max"))
+
+
+def clip(x: Value, lo: Any = None, hi: Any = None) -> Value:
+    """Limit the values to ``[lo, hi]``: numpy's name for :func:`clamp`, and the same op.
+
+    Parameters
+    ----------
+    x : Value
+        The values.
+    lo, hi : number, array or Value, optional
+        The bounds (``clamp``'s ``min`` and ``max``); None leaves that side open.
 
     Examples
     --------
@@ -115,53 +508,61 @@ def clip(x: Value, lo: float | None = None, hi: float | None = None) -> Value:
     >>> Value([-2.0, 0.5, 3.0]).clip(0.0, 1.0).data
     array([0. , 0.5, 1. ])
     """
+    return _clamp("clip", x, lo, hi, ("lo", "hi"))
+
+
+def _clamp(op: str, x: Value, lo: Any, hi: Any, names: tuple[str, str]) -> Value:
+    data = _array(x, op)
     if lo is None and hi is None:
-        raise ValueError("clip: give at least one of lo and hi")
-    lo, hi = _bound(lo, "lo", x), _bound(hi, "hi", x)
+        raise ValueError(f"{op}: give at least one of {names[0]} and {names[1]}")
+    lo_data, hi_data = _bound(lo, names[0], data, op), _bound(hi, names[1], data, op)
     try:
-        data = np.clip(x._data, lo, hi)
+        out = np.clip(data, lo_data, hi_data)
     except ValueError:
         raise ValueError(
-            f"clip: bounds of shapes {np.shape(lo)} and {np.shape(hi)} do not broadcast to "
-            f"the Value's shape {x.shape}"
+            f"{op}: the Value's shape {x.shape} and the bounds' shapes {np.shape(lo_data)} "
+            f"and {np.shape(hi_data)} cannot be broadcast together"
         ) from None
-    saved: tuple[Any, ...] = (x._data,)
-    if lo is not None and hi is not None:
-        crossed = np.greater(lo, hi)
-        if crossed.any():
-            # Bounds in the wrong order: every element becomes hi, and none lies in
-            # [lo, hi], so no gradient passes (as in PyTorch), not even where x == hi.
-            saved = (x._data, crossed)
-    return record(data, "clip", _clip_backward, (x,), saved, keep_output=True)
+    return record(out, op, _clamp_backward, (x, lo, hi), (data, lo_data, hi_data))
 
 
-def _bound(bound: Any, name: str, x: Value) -> Any:
-    """A bound of :func:`clip` as numpy will read it: None, a Python number, or an array in
-    ``x``'s dtype (a float64 array of bounds must not turn a float32 ``x`` into float64)."""
+def _bound(bound: Any, name: str, x: Array, op: str) -> Any:
+    """A bound as numpy will read it: None, a Python number, a Value's array, or a constant
+    array in ``x``'s dtype (a float64 array of bounds must not make a float32 ``x`` float64)."""
     if bound is None:
         return None
-    if isinstance(bound, Value):
-        raise TypeError(
-            f"clip: {name} must be a number or a numpy array, got a Value; bounds get no "
-            f"gradient here (tensorgrad.maximum and minimum give one to both operands)"
-        )
-    data = operand_data(bound, "clip")
+    data = operand_data(bound, op)
     if data is NotImplemented:
         raise TypeError(
-            f"clip: {name} must be a number or a numpy array, got {type(bound).__name__} {bound!r}"
+            f"{op}: {name} must be a number, a numpy array or a Value, "
+            f"got {type(bound).__name__} {bound!r}"
         )
-    return data.astype(x.dtype, copy=False) if isinstance(data, np.ndarray) else data
+    if isinstance(bound, Value) or not isinstance(data, np.ndarray):
+        return data
+    return data.astype(x.dtype, copy=False)
 
 
-def _clip_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
-    """d clip(x, lo, hi) = dx where lo <= x <= hi, 0 elsewhere
+def _clamp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d clamp(x, lo, hi) = dx where lo <= x <= hi, d lo where x < lo < hi,
+    d hi where x > hi or lo > hi, 0 elsewhere
 
-    Ties: at x == lo or x == hi the gradient passes (as PyTorch's clamp).
+    Ties: at x == lo or x == hi the gradient goes to x (as PyTorch's clamp); where
+    lo == hi > x nobody gets it, as in PyTorch. A NaN anywhere passes no gradient.
     """
-    kept = out == saved[0]  # the gradient passes where clipping left x unchanged
-    if len(saved) > 1:
-        kept = kept & ~saved[1]  # ... and lo <= hi
-    return g * kept
+    x, lo, hi = plain(saved[0]), plain(saved[1]), plain(saved[2])
+    if i == 0:
+        passes = True if lo is None else x >= lo
+        if hi is not None:
+            passes = passes & (x <= hi)
+    elif i == 1:
+        passes = x < lo
+        if hi is not None:
+            passes = passes & (lo < hi)
+    else:
+        passes = x > hi
+        if lo is not None:
+            passes = passes | (lo > hi)
+    return unbroadcast(g * passes, saved[i])
 
 
 def astype(x: Value, dtype: npt.DTypeLike) -> Value:
@@ -175,7 +576,8 @@ def astype(x: Value, dtype: npt.DTypeLike) -> Value:
     dtype('float32')
     """
     target = float_dtype(dtype, "astype")
-    return record(x._data.astype(target), "astype", _astype_backward, (x,), (None, x._data.dtype))
+    data = _array(x, "astype")
+    return record(data.astype(target), "astype", _astype_backward, (x,), (None, data.dtype))
 
 
 def _astype_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -195,7 +597,7 @@ def tanh(x: Value) -> Value:
     >>> Value([0.0, 1000.0]).tanh().data
     array([0., 1.])
     """
-    data = np.tanh(x._data)
+    data = np.tanh(_array(x, "tanh"))
     return record(data, "tanh", _tanh_backward, (x,), (None,), keep_output=True, in_place=True)
 
 
@@ -223,8 +625,9 @@ def sigmoid(x: Value) -> Value:
     # both tails (the form 0.5 + 0.5 tanh(x/2) cancels to 0 below x = -37). e**-x
     # overflows to inf for x < -709 (-88 in float32), which gives 0 where the true
     # value is below the smallest normal number, as in PyTorch: not worth a warning.
-    data = np.empty_like(x._data)  # `out=` keeps a 0-d result an array
-    np.negative(x._data, out=data)
+    array = _array(x, "sigmoid")
+    data = np.empty_like(array)  # `out=` keeps a 0-d result an array
+    np.negative(array, out=data)
     with np.errstate(over="ignore"):
         np.exp(data, out=data)
     data += 1
@@ -250,7 +653,7 @@ def relu(x: Value) -> Value:
     >>> Value([-2.0, 0.0, 3.0]).relu().data
     array([0., 0., 3.])
     """
-    data = np.maximum(x._data, 0)
+    data = np.maximum(_array(x, "relu"), 0)
     # The backward reads the result only, so the input's array is not kept for it.
     return record(data, "relu", _relu_backward, (x,), (None,), keep_output=True, in_place=True)
 
