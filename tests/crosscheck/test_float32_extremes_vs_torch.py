@@ -36,8 +36,10 @@ import nn
 import nn.activation
 import nn.functional
 import nn.loss
+import tensorgrad.ops.activation
 import tensorgrad.ops.softmax
 import tensorgrad.ops.unary
+import tensorgrad
 from tensorgrad import Value
 
 Fn = Callable[[Any, Any], Any]  # fn(ops, x): the same computation, spelled for TG or TH
@@ -56,7 +58,7 @@ def batches(extremes: tuple[float, ...], lo: float = -3.0, hi: float = 3.0):
     return hnp.arrays(np.float32, shapes, elements=elements)
 
 
-def compare(fn: Fn, x: np.ndarray, tol: Tol = F32) -> None:
+def compare(fn: Fn, x: np.ndarray, tol: Tol = F32, grad_tol: Tol = F32) -> None:
     """``fn(TG, Value(x))`` against ``fn(TH, tensor(x))``: the output (within ``tol``), then
     the gradient of ``x`` under the same random cotangent (within ``F32``); and no numpy
     warning where torch's results are finite."""
@@ -69,7 +71,7 @@ def compare(fn: Fn, x: np.ndarray, tol: Tol = F32) -> None:
     expected = fn(TH, t)
     expected.backward(torch.from_numpy(g))
     assert_same(out.data, expected, tol, f"forward value at {x!r}")
-    assert_same(v.grad, t.grad, F32, f"gradient at {x!r}")
+    assert_same(v.grad, t.grad, grad_tol, f"gradient at {x!r}")
     if torch.isfinite(expected).all() and torch.isfinite(t.grad).all():
         messages = [str(w.message) for w in caught]
         assert not messages, f"numpy warned where torch's results are finite: {messages}"
@@ -81,6 +83,21 @@ def compare(fn: Fn, x: np.ndarray, tol: Tol = F32) -> None:
 def layer(name: str) -> Fn:
     """The nn layer ``name`` on one side, torch.nn's on the other."""
     return lambda ops, x: (getattr(nn, name) if ops is TG else getattr(torch.nn, name))()(x)
+
+
+def elementwise(name: str) -> Fn:
+    """``tensorgrad.<name>`` on one side, ``torch.<name>`` on the other."""
+    return lambda ops, x: getattr(tensorgrad if ops is TG else torch, name)(x)
+
+
+def functional(name: str) -> Fn:
+    """``tensorgrad.<name>`` (an activation) on one side, ``torch.nn.functional``'s on the other."""
+    return lambda ops, x: getattr(tensorgrad if ops is TG else torch.nn.functional, name)(x)
+
+
+def softmax_layer(name: str) -> Fn:
+    """The layer ``name`` (Softmax or LogSoftmax) along the last axis."""
+    return lambda ops, x: getattr(nn if ops is TG else torch.nn, name)(-1)(x)
 
 
 ACTIVATIONS: dict[str, Fn] = {
@@ -99,7 +116,68 @@ ACTIVATIONS: dict[str, Fn] = {
     "ReLU": layer("ReLU"),
     "Tanh": layer("Tanh"),
     "Sigmoid": layer("Sigmoid"),
+    # issue 12: elementwise functions, activations and their layers
+    **{
+        name: elementwise(name)
+        for name in (
+            "sin",
+            "cos",
+            "tan",
+            "square",
+            "rsqrt",
+            "log1p",
+            "expm1",
+            "log2",
+            "exp2",
+            "reciprocal",
+            "erf",
+            "sign",
+            "floor",
+            "ceil",
+            "round",
+            "trunc",
+        )
+    },
+    "clamp": lambda ops, x: ops_clamp(ops, x),
+    **{name: functional(name) for name in tensorgrad.ops.activation.__all__},
+    **{
+        name: layer(name)
+        for name in (
+            "LeakyReLU",
+            "GELU",
+            "ELU",
+            "SELU",
+            "SiLU",
+            "Softplus",
+            "Hardtanh",
+            "ReLU6",
+            "Mish",
+            "LogSigmoid",
+            "Softsign",
+        )
+    },
+    "Softmax": softmax_layer("Softmax"),
+    "LogSoftmax": softmax_layer("LogSoftmax"),
 }
+# torch's float32 gradient of softsign, 1 / (1 + |x|)**2 rounded on the way, is 8e-5 off at
+# |x| = 1e4; tensorgrad's is the float64 value rounded once
+GRAD_TOL = {"softsign": Tol(1e-4, 1e-6), "Softsign": Tol(1e-4, 1e-6)}
+
+DIFFERENT_AT: dict[str, tuple[float, ...]] = {
+    # deliberate differences from torch at non-finite inputs, left out of the comparison
+    "softsign": (np.inf, -np.inf),  # the gradient is the limit, 0, where torch's is NaN
+    "Softsign": (np.inf, -np.inf),
+    "sign": (np.nan,),  # sign(NaN) is NaN, as numpy's (torch's is 0)
+    # torch's gradient at a NaN input depends on the array's length: its scalar kernel (under
+    # 16 elements) passes it through, as tensorgrad does, its vectorised one gives 0 or NaN
+    **dict.fromkeys(
+        ("hardtanh", "Hardtanh", "relu6", "ReLU6", "elu", "ELU", "selu", "SELU"), (np.nan,)
+    ),
+}
+
+
+def ops_clamp(ops: Any, x: Any) -> Any:
+    return (tensorgrad if ops is TG else torch).clamp(x, -1.0, 1.0)
 
 
 def every_value(values: tuple[float, ...]) -> list[np.ndarray]:
@@ -110,22 +188,29 @@ def every_value(values: tuple[float, ...]) -> list[np.ndarray]:
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_activations_at_every_extreme_at_once(name: str) -> None:
-    for x in every_value(EXTREMES) + every_value(EXTREMES + NON_FINITE):
-        compare(ACTIVATIONS[name], x)
+    for x in every_value(EXTREMES) + every_value(EXTREMES + non_finite(name)):
+        compare(ACTIVATIONS[name], x, grad_tol=GRAD_TOL.get(name, F32))
+
+
+def non_finite(name: str) -> tuple[float, ...]:
+    """The non-finite values where ``name`` is compared with torch."""
+    different = DIFFERENT_AT.get(name, ())
+    return tuple(v for v in NON_FINITE if repr(v) not in map(repr, different))  # NaN != NaN
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
 @SWEEP
 @given(x=batches(EXTREMES))
 def test_activations_at_extreme_values(name: str, x: np.ndarray) -> None:
-    compare(ACTIVATIONS[name], x)
+    compare(ACTIVATIONS[name], x, grad_tol=GRAD_TOL.get(name, F32))
 
 
 @pytest.mark.parametrize("name", ACTIVATIONS)
 @SWEEP
-@given(x=batches(EXTREMES + NON_FINITE))
-def test_activations_at_inf_and_nan(name: str, x: np.ndarray) -> None:
-    compare(ACTIVATIONS[name], x)
+@given(data=st.data())
+def test_activations_at_inf_and_nan(name: str, data: st.DataObject) -> None:
+    x = data.draw(batches(EXTREMES + non_finite(name)), label="x")
+    compare(ACTIVATIONS[name], x, grad_tol=GRAD_TOL.get(name, F32))
 
 
 # -- losses -----------------------------------------------------------------------------------
@@ -236,8 +321,11 @@ def test_cross_entropy_with_label_smoothing_at_extreme_values(
 
 
 def test_every_activation_and_loss_has_a_case() -> None:
-    elementwise = set(tensorgrad.ops.unary.__all__) - {"astype"}  # (a dtype change)
-    activations = elementwise | set(tensorgrad.ops.softmax.__all__)
+    unary = set(tensorgrad.ops.unary.__all__) - {"astype"}  # (a dtype change)
+    activations = (
+        unary | set(tensorgrad.ops.softmax.__all__) | set(tensorgrad.ops.activation.__all__)
+    )
     assert activations | set(nn.activation.__all__) == ACTIVATIONS.keys()
-    assert set(nn.functional.__all__) == LOSSES.keys()
-    assert set(nn.loss.__all__) == {loss.module for loss in LOSSES.values()}
+    # (issue 12's losses and functions are crosschecked in test_losses_vs_torch.py)
+    assert LOSSES.keys() <= set(nn.functional.__all__)
+    assert {loss.module for loss in LOSSES.values()} <= set(nn.loss.__all__)

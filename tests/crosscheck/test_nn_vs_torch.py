@@ -190,7 +190,7 @@ def test_cross_entropy(
         reduction=reduction,
         label_smoothing=label_smoothing,
     )
-    module = nn.CrossEntropyLoss(reduction, label_smoothing)
+    module = nn.CrossEntropyLoss(reduction=reduction, label_smoothing=label_smoothing)
     reference = torch.nn.CrossEntropyLoss(reduction=reduction, label_smoothing=label_smoothing)
     assert_same(
         module(logits, target).data,

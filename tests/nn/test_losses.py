@@ -70,9 +70,10 @@ def test_cross_entropy_label_smoothing(epsilon: float, reduction: str) -> None:
     """The target is (1 - ε) one-hot + ε uniform: the loss is its cross-entropy."""
     target = (1 - epsilon) * np.eye(4)[CLASSES] + epsilon / 4
     per_sample = -(target * log_softmax(LOGITS)).sum(axis=1)
-    got = F.cross_entropy(Value(LOGITS), CLASSES, reduction, label_smoothing=epsilon)
+    got = F.cross_entropy(Value(LOGITS), CLASSES, reduction=reduction, label_smoothing=epsilon)
     np.testing.assert_allclose(got.data, reduce(per_sample, reduction), rtol=1e-13)
-    assert gradcheck(lambda z: F.cross_entropy(z, CLASSES, reduction, epsilon), Value(LOGITS))
+    options: dict[str, Any] = {"reduction": reduction, "label_smoothing": epsilon}
+    assert gradcheck(lambda z: F.cross_entropy(z, CLASSES, **options), Value(LOGITS))
 
 
 def test_cross_entropy_gradient_is_softmax_minus_one_hot() -> None:
@@ -103,9 +104,9 @@ def test_cross_entropy_accepts_arrays_lists_and_unsigned_targets() -> None:
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_nll_loss(reduction: str) -> None:
     log_probs = log_softmax(LOGITS)
-    got = F.nll_loss(Value(log_probs), CLASSES, reduction)
+    got = F.nll_loss(Value(log_probs), CLASSES, reduction=reduction)
     np.testing.assert_allclose(got.data, reduce(-log_probs[np.arange(5), CLASSES], reduction))
-    assert gradcheck(lambda a: F.nll_loss(a, CLASSES, reduction), Value(log_probs))
+    assert gradcheck(lambda a: F.nll_loss(a, CLASSES, reduction=reduction), Value(log_probs))
 
 
 @pytest.mark.parametrize("loss", [F.cross_entropy, F.nll_loss])
@@ -142,9 +143,13 @@ def test_class_target_errors(loss: Callable[..., Value]) -> None:
     ):
         loss(z, CLASSES.reshape(5, 1))
     with pytest.raises(
-        ValueError, match=rf"{name}: input must have shape \(N, C\).* got shape \(4,\)"
+        ValueError,
+        match=rf"{name}: targets must have shape \(\), one class index for the one sample, "
+        r"got target shape \(1,\) for input shape \(4,\)",
     ):
-        loss(Value(LOGITS[0]), np.array(1))
+        loss(Value(LOGITS[0]), np.array([1]))
+    with pytest.raises(ValueError, match=rf"{name}: input must have the classes on an axis"):
+        loss(Value(1.0), np.array(0))
 
 
 @pytest.mark.parametrize("label_smoothing", [0.0, 0.1])
@@ -207,10 +212,10 @@ def test_binary_cross_entropy_with_logits(reduction: str) -> None:
     x = rng(3).standard_normal((3, 4)) * 3
     p = 1 / (1 + np.exp(-x))
     per_element = -(BINARY * np.log(p) + (1 - BINARY) * np.log(1 - p))
-    got = F.binary_cross_entropy_with_logits(Value(x), BINARY, reduction)
+    got = F.binary_cross_entropy_with_logits(Value(x), BINARY, reduction=reduction)
     np.testing.assert_allclose(got.data, reduce(per_element, reduction), rtol=1e-12)
     fn = F.binary_cross_entropy_with_logits
-    assert gradcheck(lambda a, b: fn(a, b, reduction), Value(x), Value(BINARY))
+    assert gradcheck(lambda a, b: fn(a, b, reduction=reduction), Value(x), Value(BINARY))
 
 
 def test_binary_cross_entropy_with_logits_is_stable_and_exact_at_zero() -> None:
@@ -225,14 +230,16 @@ def test_binary_cross_entropy_with_logits_is_stable_and_exact_at_zero() -> None:
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_binary_cross_entropy(reduction: str) -> None:
     per_element = -(BINARY * np.log(PROBS) + (1 - BINARY) * np.log(1 - PROBS))
-    got = F.binary_cross_entropy(Value(PROBS), BINARY, reduction)
+    got = F.binary_cross_entropy(Value(PROBS), BINARY, reduction=reduction)
     np.testing.assert_allclose(got.data, reduce(per_element, reduction), rtol=1e-14)
     fn = F.binary_cross_entropy
-    assert gradcheck(lambda a, b: fn(a, b, reduction), Value(PROBS), Value(BINARY))
+    assert gradcheck(lambda a, b: fn(a, b, reduction=reduction), Value(PROBS), Value(BINARY))
 
 
 def test_binary_cross_entropy_clamps_the_log_at_minus_100() -> None:
-    loss = F.binary_cross_entropy(Value([0.0, 1.0, 1.0]), np.array([1.0, 0.0, 1.0]), "none")
+    loss = F.binary_cross_entropy(
+        Value([0.0, 1.0, 1.0]), np.array([1.0, 0.0, 1.0]), reduction="none"
+    )
     np.testing.assert_allclose(loss.data, [100.0, 100.0, 0.0])
 
 
@@ -249,7 +256,7 @@ def test_binary_cross_entropy_second_derivatives(loss: Callable[..., Value]) -> 
     y = Value(BINARY * 0.8 + 0.1)
 
     def first(a: Value, b: Value) -> Value:
-        ga, gb = tg.grad(loss(a, b, "sum"), (a, b), create_graph=True)
+        ga, gb = tg.grad(loss(a, b, reduction="sum"), (a, b), create_graph=True)
         return (ga * ga).sum() + (ga * gb).sum()
 
     assert gradcheck(first, x, y)
@@ -260,18 +267,18 @@ def test_binary_cross_entropy_at_certain_predictions_is_finite(dtype: type) -> N
     # float32 used to give NaN here: the clamped logs' derivative 1/e^-100 overflowed
     p = Value([1.0, 0.0, 1.0, 0.0], dtype=dtype)
     y = np.array([0.0, 1.0, 1.0, 0.0])
-    loss = F.binary_cross_entropy(p, y, "none")
+    loss = F.binary_cross_entropy(p, y, reduction="none")
     np.testing.assert_array_equal(loss.data, [100.0, 100.0, 0.0, 0.0])
     loss.sum().backward()
     assert p.grad.dtype == dtype
     np.testing.assert_allclose(p.grad, [1e12, -1e12, 0.0, 0.0])  # PyTorch's (p - y) / 1e-12
     x = Value([17.0, -17.0, 100.0, -100.0, 1e4], dtype=dtype)
     t = np.array([0.0, 1.0, 0.0, 1.0, 0.0])
-    through_sigmoid = F.binary_cross_entropy(x.sigmoid(), t, "sum")
+    through_sigmoid = F.binary_cross_entropy(x.sigmoid(), t, reduction="sum")
     through_sigmoid.backward()
     assert np.isfinite(x.grad).all()
     logits = Value(x.data)
-    with_logits = F.binary_cross_entropy_with_logits(logits, t, "none")
+    with_logits = F.binary_cross_entropy_with_logits(logits, t, reduction="none")
     np.testing.assert_allclose(with_logits.data, [17.0, 17.0, 100.0, 100.0, 1e4], rtol=1e-6)
     with_logits.sum().backward()
     np.testing.assert_allclose(logits.grad, [1.0, -1.0, 1.0, -1.0, 1.0], rtol=1e-6)
@@ -352,6 +359,5 @@ def test_loss_module_checks_the_reduction_when_made() -> None:
     with pytest.raises(ValueError, match="reduction must be 'mean', 'sum' or 'none', got 'max'"):
         nn.MSELoss(reduction="max")
     loss = nn.CrossEntropyLoss(label_smoothing=0.2)
-    assert (
-        loss(Value(LOGITS), CLASSES).item() == F.cross_entropy(LOGITS, CLASSES, "mean", 0.2).item()
-    )
+    expected = F.cross_entropy(LOGITS, CLASSES, label_smoothing=0.2).item()
+    assert loss(Value(LOGITS), CLASSES).item() == expected

@@ -438,3 +438,364 @@ def test_a_generator_must_be_a_generator() -> None:
         resolve_generator(0, "Dropout")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"^generator must be a .* got RandomState"):
         resolve_generator(np.random.RandomState(0))  # type: ignore[arg-type]
+
+
+# -- issue 12: buffers, apply, named_* options, requires_grad_, zero_grad, to() ------------
+
+
+class Norm(nn.Module):
+    """A layer with a parameter, a persistent float buffer, an int one and a non-persistent one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(np.ones(2))
+        self.register_buffer("running_mean", np.zeros(2))
+        self.register_buffer("steps", np.array(0))
+        self.register_buffer("mask", np.ones(2), persistent=False)
+        self.register_buffer("empty", None)
+
+    def forward(self, x: Any) -> Any:
+        return (x - self.running_mean) * self.weight * self.mask
+
+
+def test_buffers_are_state_but_not_parameters() -> None:
+    model = nn.Sequential(Norm(), nn.Linear(2, 1))
+    assert [name for name, _ in model.named_parameters()] == ["0.weight", "1.weight", "1.bias"]
+    assert [name for name, _ in model.named_buffers()] == [
+        "0.running_mean",
+        "0.steps",
+        "0.mask",
+    ]
+    assert len(list(model.buffers())) == 3
+    assert list(model.buffers(recurse=False)) == []
+    # PyTorch's order: per module, parameters then persistent buffers; None ones left out
+    assert list(model.state_dict()) == [
+        "0.weight",
+        "0.running_mean",
+        "0.steps",
+        "1.weight",
+        "1.bias",
+    ]
+    assert model[0].empty is None
+    assert model[0].state_dict()["steps"].dtype == np.int64
+
+
+def test_assigning_to_a_buffer_replaces_it() -> None:
+    norm = Norm()
+    norm.running_mean = np.full(2, 5.0)
+    assert norm.state_dict()["running_mean"].tolist() == [5.0, 5.0]
+    norm.empty = np.ones(1)  # None reserved the name
+    assert [name for name, _ in norm.named_buffers()][-1] == "empty"
+    norm.running_mean = None
+    assert "running_mean" not in norm.state_dict()
+    with pytest.raises(
+        TypeError,
+        match=r"^Norm: buffer 'steps' must be a numpy array or None, got str 'a'$",
+    ):
+        norm.steps = "a"
+    assert norm.steps == 0
+    norm.steps = nn.Parameter(np.zeros(1))  # a Parameter takes the name over, as in PyTorch
+    assert "steps" in dict(norm.named_parameters())
+    assert "steps" not in dict(norm.named_buffers())
+    del norm.mask
+    assert [name for name, _ in norm.named_buffers()] == ["empty"]
+    norm.register_buffer("mask", np.zeros(3))  # the name is free again
+    assert norm.mask.shape == (3,)
+
+
+def test_a_read_only_array_becomes_a_writeable_buffer() -> None:
+    layer = nn.Linear(2, 2)
+    view = np.broadcast_to(np.zeros(1), (2,))
+    layer.register_buffer("b", view)
+    assert layer.b.flags.writeable
+    layer.load_state_dict({**layer.state_dict(), "b": np.ones(2)})
+    assert layer.b.tolist() == [1.0, 1.0]
+    kept = np.zeros(2)
+    layer.register_buffer("c", kept)
+    assert layer.c is kept  # not copied, as in PyTorch
+
+
+def test_load_state_dict_copies_buffers_in_place() -> None:
+    a, b = Norm(), Norm()
+    a.running_mean[...] = [1.0, 2.0]
+    a.steps[...] = 7
+    held = b.running_mean
+    assert b.load_state_dict(a.state_dict()) == ([], [])
+    assert held is b.running_mean
+    assert held.tolist() == [1.0, 2.0]
+    assert int(b.steps) == 7
+    assert b.steps.dtype == np.int64
+    state = a.state_dict()
+    del state["steps"]
+    result = b.load_state_dict(state, strict=False)
+    assert result.missing_keys == ["steps"]
+    with pytest.raises(RuntimeError, match=r"missing key\(s\) in state_dict: 'steps'"):
+        b.load_state_dict(state)
+
+
+def test_load_state_dict_checks_a_buffer_like_a_parameter() -> None:
+    norm = Norm()
+    state = norm.state_dict()
+    with pytest.raises(
+        RuntimeError,
+        match=r"size mismatch for 'running_mean': the checkpoint has shape \(3,\), the buffer in "
+        r"the model has shape \(2,\)",
+    ):
+        norm.load_state_dict({**state, "running_mean": np.zeros(3)})
+    with pytest.raises(TypeError, match=r"^Norm\.load_state_dict: 'steps' must be an array of"):
+        norm.load_state_dict({**state, "steps": "a"})
+    with pytest.raises(RuntimeError, match=r"unexpected key\(s\) in state_dict: 'mask'"):
+        norm.load_state_dict({**state, "mask": np.ones(2)})  # not persistent: not in the dict
+    assert norm.running_mean.tolist() == [0.0, 0.0]
+
+
+def test_buffers_round_trip_through_save_and_load(tmp_path: Any) -> None:
+    model = nn.Sequential(Norm(), nn.Linear(2, 1))
+    model[0].running_mean[...] = [3.0, 4.0]
+    model[0].steps[...] = 11
+    nn.save(model.state_dict(), tmp_path / "model.npz")
+    loaded = nn.load(tmp_path / "model.npz")
+    assert list(loaded) == list(model.state_dict())
+    assert loaded["0.steps"].dtype == np.int64
+    other = nn.Sequential(Norm(), nn.Linear(2, 1))
+    other.load_state_dict(loaded)
+    assert other[0].running_mean.tolist() == [3.0, 4.0]
+    assert int(other[0].steps) == 11
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda m: m.register_buffer("weight", np.ones(2)),
+            ValueError,
+            r"^Norm\.register_buffer: attribute 'weight' already exists",
+        ),
+        (
+            lambda m: m.register_buffer("forward", np.ones(2)),
+            ValueError,
+            r"attribute 'forward' already exists",
+        ),
+        (
+            lambda m: m.register_buffer(3, np.ones(2)),
+            TypeError,
+            r"^Norm\.register_buffer: the buffer's name must be a str, got int 3$",
+        ),
+        (lambda m: m.register_buffer("a.b", np.ones(2)), ValueError, r"name 'a\.b' holds a '\.'"),
+        (lambda m: m.register_buffer("", np.ones(2)), ValueError, r"name must not be empty$"),
+        (
+            lambda m: m.register_buffer("x", [1.0, 2.0]),
+            TypeError,
+            r"^Norm\.register_buffer: buffer 'x' must be a numpy array or None, got list",
+        ),
+        (
+            lambda m: m.register_buffer("x", Value([1.0])),
+            TypeError,
+            r"got Value\(.*\); register its array, \.data \(a buffer is not learned\)$",
+        ),
+        (
+            lambda m: m.register_buffer("x", np.array(["a"])),
+            TypeError,
+            r"buffer 'x' must be an array of numbers \(floats, ints or bools\), got an array of "
+            r"dtype <U1$",
+        ),
+        (
+            lambda m: m.register_buffer("x", np.ones(1), persistent="yes"),
+            TypeError,
+            r"^Norm\.register_buffer: persistent must be a bool \(True or False\), got str 'yes'$",
+        ),
+    ],
+)
+def test_register_buffer_refuses_clearly(call: Any, error: type[Exception], message: str) -> None:
+    norm = Norm()
+    with pytest.raises(error, match=message):
+        call(norm)
+    assert "x" not in vars(norm)
+
+
+def test_a_buffer_works_without_super_init() -> None:
+    class Bare(nn.Module):
+        def __init__(self) -> None:
+            self.register_buffer("count", np.zeros(1))
+
+    assert list(Bare().state_dict()) == ["count"]
+
+
+def test_named_parameters_options() -> None:
+    shared = nn.Linear(2, 2)
+    model = nn.Sequential(shared, nn.ReLU(), shared)
+    model.extra = nn.Parameter(np.zeros(1))  # a Sequential's own attributes are not members
+    assert [n for n, _ in model.named_parameters(prefix="net")] == ["net.0.weight", "net.0.bias"]
+    assert [n for n, _ in model.named_parameters(remove_duplicate=False)] == [
+        "0.weight",
+        "0.bias",
+        "2.weight",
+        "2.bias",
+    ]
+    assert list(model.parameters(recurse=False)) == []
+    assert [n for n, _ in shared.named_parameters(recurse=False)] == ["weight", "bias"]
+    assert [n for n, _ in model.named_modules(remove_duplicate=False)] == ["", "0", "1", "2"]
+    assert [n for n, _ in model.named_modules()] == ["", "0", "1"]
+    memo = {shared}
+    assert [n for n, _ in model.named_modules(memo)] == ["", "1"]
+    assert model in memo
+    with pytest.raises(
+        TypeError,
+        match=r"^Sequential\.named_modules: memo must be a set of modules or None, got str "
+        r"'net'; give the prefix by name: prefix=\.\.\.$",
+    ):
+        list(model.named_modules("net"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^Sequential\.named_parameters: recurse must be a bool"):
+        list(model.named_parameters(recurse="no"))  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"^Sequential\.named_buffers: prefix must be a str, got"):
+        list(model.named_buffers(prefix=None))  # type: ignore[arg-type]
+
+
+def test_remove_duplicate_false_still_ends_on_a_cycle() -> None:
+    a, _ = linked_pair()
+    assert [n for n, _ in a.named_modules(remove_duplicate=False)] == ["", "b"]
+    layer = self_holding()
+    assert [n for n, _ in layer.named_modules(remove_duplicate=False)] == [""]
+    assert len(list(layer.named_parameters(remove_duplicate=False))) == 3
+
+
+def test_apply_visits_children_first_each_once_and_returns_self() -> None:
+    inner = nn.Sequential(nn.Linear(1, 1), nn.ReLU())
+    model = nn.Sequential(inner, nn.Tanh(), inner)
+    order: list[nn.Module] = []
+    assert model.apply(order.append) is model
+    assert order == [inner[0], inner[1], inner, model[1], model]
+    a, b = linked_pair()
+    seen: list[nn.Module] = []
+    a.apply(seen.append)
+    assert seen == [b, a]
+    with pytest.raises(TypeError, match=r"^Sequential\.apply: fn must be callable .* got int 3$"):
+        model.apply(3)  # type: ignore[arg-type]
+
+
+def test_apply_initialises_weights() -> None:
+    def init(module: nn.Module) -> None:
+        if isinstance(module, nn.Linear):
+            nn.init.zeros_(module.weight)
+
+    model = nn.MLP(2, [3, 1]).apply(init)
+    assert not any(layer.weight.data.any() for layer in model if isinstance(layer, nn.Linear))
+
+
+def test_requires_grad_freezes_and_unfreezes() -> None:
+    model = nn.MLP(2, [3, 1])
+    assert model.requires_grad_(False) is model
+    assert not any(p.requires_grad for p in model.parameters())
+    model[0].requires_grad_()
+    assert [p.requires_grad for p in model.parameters()] == [True, True, False, False]
+    with pytest.raises(
+        TypeError, match=r"^MLP\.requires_grad_: requires_grad must be a bool .* got int 1$"
+    ):
+        model.requires_grad_(1)  # type: ignore[arg-type]
+
+
+def test_zero_grad_set_to_none_or_zeros_in_place() -> None:
+    layer = nn.Linear(2, 1)
+    layer(np.ones((1, 2))).sum().backward()
+    held = layer.weight.grad
+    layer.zero_grad(set_to_none=False)
+    assert layer.weight.has_grad
+    assert held is layer.weight.grad
+    assert not held.any()
+    layer.zero_grad()
+    assert not layer.weight.has_grad
+    unused = nn.Linear(2, 1)
+    unused.zero_grad(set_to_none=False)  # no gradient: stays without one, as in PyTorch
+    assert not unused.weight.has_grad
+    with pytest.raises(TypeError, match=r"^Linear\.zero_grad: set_to_none must be a bool"):
+        layer.zero_grad("no")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("convert", "dtype"),
+    [
+        (lambda m: m.to(np.float32), np.float32),
+        (lambda m: m.to(dtype="float32"), np.float32),
+        (lambda m: m.to("cpu", np.float32), np.float32),
+        (lambda m: m.to(np.zeros(1, np.float32)), np.float32),
+        (lambda m: m.float(), np.float32),
+        (lambda m: m.float().double(), np.float64),
+        (lambda m: m.float().to(Value(np.zeros(1))), np.float64),
+    ],
+)
+def test_to_converts_parameters_grads_and_float_buffers_in_place(convert: Any, dtype: Any) -> None:
+    model = nn.Sequential(Norm(), nn.Linear(2, 1))
+    model(np.ones((1, 2))).sum().backward()
+    parameters = list(model.parameters())
+    steps = model[0].steps
+    assert convert(model) is model
+    assert list(model.parameters()) == parameters  # the same objects
+    assert all(p.dtype == dtype for p in parameters)
+    assert model[1].weight.grad.dtype == dtype
+    assert model[1].weight.has_grad
+    assert model[0].running_mean.dtype == dtype
+    assert model[0].mask.dtype == dtype
+    assert model[0].steps is steps  # an int buffer is left as it is
+    out = model(np.ones((1, 2), dtype))
+    assert out.dtype == dtype
+
+
+def test_to_keeps_an_optimizer_working() -> None:
+    # Made, and stepped, before the conversion: it holds the same Parameter objects after.
+    model = nn.MLP(2, [4, 1], generator=np.random.default_rng(0))
+    optimizer = nn.Adam(model.parameters(), lr=0.01)
+
+    def step(x: np.ndarray) -> None:
+        optimizer.zero_grad()
+        model(x).sum().backward()
+        optimizer.step()
+
+    step(np.ones((3, 2)))
+    model.to(np.float32)
+    before = [p.data.copy() for p in model.parameters()]
+    for _ in range(2):
+        step(np.ones((3, 2), np.float32))
+    assert all(p.dtype == np.float32 for p in model.parameters())
+    assert all(not np.array_equal(p.data, b) for p, b in zip(model.parameters(), before))
+    # What the optimizer remembers keeps its dtype, as in PyTorch (the step still casts).
+    assert optimizer.state[model[0].weight]["exp_avg"].dtype == np.float64
+
+
+def test_to_cpu_and_nothing_change_nothing() -> None:
+    layer = nn.Linear(2, 1)
+    weight = layer.weight.data
+    assert layer.to("cpu") is layer
+    assert layer.to() is layer
+    assert layer.to(device="cpu:0") is layer
+    assert layer.weight.data is weight
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (
+            lambda m: m.to(np.int64),
+            TypeError,
+            r"^Linear\.to: dtype must be float32 or float64 \(a module's parameters are "
+            r"floating-point numbers\), got <class 'numpy\.int64'>$",
+        ),
+        (lambda m: m.to("float16"), TypeError, r"^Linear\.to: dtype must be .* got 'float16'$"),
+        (lambda m: m.to("nonsense"), TypeError, r"got 'nonsense'$"),
+        (
+            lambda m: m.to("cuda"),
+            ValueError,
+            r"^Linear\.to: device 'cuda' is not available: nn computes with numpy, on the CPU "
+            r"only \(to\('cpu'\) is accepted, and changes nothing\)$",
+        ),
+        (lambda m: m.to(device="cpu:1"), ValueError, r"device 'cpu:1' is not available"),
+        (lambda m: m.to(device=0), TypeError, r"^Linear\.to: device must be a str such as 'cpu'"),
+        (lambda m: m.to(np.float32, np.float64), TypeError, r"^Linear\.to: the dtype is given tw"),
+        (lambda m: m.to("cpu", device="cpu"), TypeError, r"the device is given twice"),
+        (lambda m: m.to("cpu", np.float32, 1), TypeError, r"takes a device and a dtype at most"),
+    ],
+)
+def test_to_refuses_clearly(call: Any, error: type[Exception], message: str) -> None:
+    layer = nn.Linear(2, 1)
+    with pytest.raises(error, match=message):
+        call(layer)
+    assert layer.weight.dtype == np.float64

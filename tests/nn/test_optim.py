@@ -76,6 +76,8 @@ The script::
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -83,6 +85,8 @@ import pytest
 
 import nn
 from tensorgrad import Value
+
+nan = math.nan
 
 P0, W, C = [0.5, -1.5, 2.0], np.array([1.0, 2.0, 0.5]), np.array([1.0, -1.0, 0.5])
 RTOL, ATOL = 1e-12, 0.0  # they agree to within 1e-14: the same formulas, in the same order
@@ -759,3 +763,158 @@ def test_a_0d_array_learning_rate_and_json_state_keys_are_accepted() -> None:
     saved["state"] = {str(k): v for k, v in saved["state"].items()}  # as JSON writes them
     opt.load_state_dict(saved)
     assert "momentum_buffer" in opt.state[p]
+
+
+# -- RMSprop and Adagrad ------------------------------------------------------------------------
+
+
+def test_rmsprop_and_adagrad_first_steps_by_hand() -> None:
+    g = np.array([2.0, -4.0, 0.5])
+    p = nn.Parameter([1.0, 1.0, 1.0])
+    p.grad = g.copy()
+    nn.RMSprop([p], lr=0.1, alpha=0.75, eps=0.0).step()  # v = (1 - α) g²: a step of lr/√(1-α)
+    np.testing.assert_allclose(p.data, 1 - 0.1 * np.sign(g) / np.sqrt(0.25), rtol=1e-15)
+    p = nn.Parameter([1.0, 1.0, 1.0])
+    p.grad = g.copy()
+    opt = nn.RMSprop([p], lr=0.1, alpha=0.75, eps=0.0, centered=True)
+    opt.step()  # v - m² = 0.25 g² - 0.0625 g²
+    np.testing.assert_allclose(p.data, 1 - 0.1 * np.sign(g) / np.sqrt(0.1875), rtol=1e-15)
+    np.testing.assert_allclose(opt.state[p]["grad_avg"], 0.25 * g, rtol=1e-15)
+    p = nn.Parameter([1.0, 1.0, 1.0])
+    opt = nn.Adagrad([p], lr=0.5, lr_decay=1.0, initial_accumulator_value=1.0, eps=0.0)
+    for t in (1, 2):
+        p.grad = g.copy()
+        before = p.data.copy()
+        opt.step()
+        clr = 0.5 / (1 + (t - 1) * 1.0)
+        np.testing.assert_allclose(before - p.data, clr * g / np.sqrt(1 + t * g * g), rtol=1e-14)
+    assert opt.state[p]["step"] == 2
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps, m: nn.RMSprop(ps, lr=0.01, momentum=0.5, centered=True, maximize=m),
+        lambda ps, m: nn.Adagrad(ps, lr=0.1, lr_decay=0.1, weight_decay=0.0, maximize=m),
+    ],
+)
+def test_maximize_climbs_what_minimize_descends(make: Any) -> None:
+    p, q = nn.Parameter(P0), nn.Parameter(P0)
+    down, up = make([p], False), make([q], True)
+    for _ in range(5):
+        down.zero_grad()
+        up.zero_grad()
+        loss_fn(p).backward()
+        (-loss_fn(q)).backward()
+        down.step()
+        up.step()
+    np.testing.assert_array_equal(p.data, q.data)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: nn.RMSprop(ps, lr=0.01, momentum=0.9, centered=True, weight_decay=0.1),
+        lambda ps: nn.Adagrad(ps, lr=0.1, weight_decay=0.1, initial_accumulator_value=0.1),
+    ],
+)
+def test_new_optimizers_keep_float32_resume_and_skip_unused(make: Any) -> None:
+    p = nn.Parameter(P0, dtype=np.float32)
+    opt = make([p])
+    trajectory(opt, [p], 3)
+    assert p.dtype == np.float32
+    assert all(v.dtype == np.float32 for v in opt.state[p].values() if isinstance(v, np.ndarray))
+    saved, start = opt.state_dict(), p.data.copy()
+    expected = trajectory(opt, [p], 3)
+    q = nn.Parameter(start, dtype=np.float32)
+    resumed = make([q])
+    resumed.load_state_dict(saved)
+    np.testing.assert_array_equal(trajectory(resumed, [q], 3), expected)
+    unused = nn.Parameter(P0)
+    opt = make([p, unused])
+    trajectory(opt, [p], 2)
+    assert unused.data.tolist() == P0
+
+
+def test_rmsprop_state_follows_its_options_and_centered_never_gives_nan() -> None:
+    p = nn.Parameter([1.0])
+    opt = nn.RMSprop([p], lr=1e-3)
+    p.grad = np.array([1.0])
+    opt.step()
+    assert sorted(opt.state[p]) == ["square_avg", "step"]
+    opt.param_groups[0]["momentum"] = 0.9
+    opt.param_groups[0]["centered"] = True
+    opt.step()  # switched on between steps: the buffers start at zero, as PyTorch's would
+    assert sorted(opt.state[p]) == ["grad_avg", "momentum_buffer", "square_avg", "step"]
+    q = nn.Parameter(np.full(64, 3.0, np.float32))
+    opt = nn.RMSprop([q], lr=1e-6, alpha=0.5, centered=True, eps=0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(60):  # a constant gradient: v - m² rounds to about 0, maybe below
+            q.grad = np.full(64, 0.1, np.float32)
+            opt.step()
+    assert np.isfinite(q.data).all()
+
+
+def test_adagrad_has_state_from_the_start_as_pytorch() -> None:
+    a, b = nn.Parameter([1.0, 2.0]), nn.Parameter(np.zeros((2, 2), np.float32))
+    opt = nn.Adagrad([a], initial_accumulator_value=0.5)
+    assert opt.state_dict()["state"] == {0: {"step": 0, "sum": pytest.approx([0.5, 0.5])}}
+    opt.add_param_group({"params": [b], "initial_accumulator_value": 0.25})
+    assert opt.state[b]["sum"].dtype == np.float32
+    np.testing.assert_array_equal(opt.state[b]["sum"], np.full((2, 2), 0.25))
+    opt.load_state_dict({"state": {}, "param_groups": opt.state_dict()["param_groups"]})
+    a.grad = np.ones(2)
+    opt.step()  # a state dict without a's state: it starts again
+    assert opt.state[a]["step"] == 1
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "message"),
+    [
+        (lambda ps: nn.RMSprop(ps, lr=-0.1), ValueError, r"^RMSprop: Invalid learning rate: -0\.1"),
+        (lambda ps: nn.RMSprop(ps, alpha=1.0), ValueError, r"^RMSprop: Invalid alpha value: 1\.0 "),
+        (lambda ps: nn.RMSprop(ps, alpha=-0.5), ValueError, r"alpha must be in \[0, 1\)\)$"),
+        (lambda ps: nn.RMSprop(ps, eps=-1), ValueError, r"^RMSprop: Invalid epsilon value: -1"),
+        (lambda ps: nn.RMSprop(ps, momentum=-1), ValueError, r"Invalid momentum value: -1"),
+        (lambda ps: nn.RMSprop(ps, weight_decay=nan), ValueError, r"Invalid weight_decay value"),
+        (lambda ps: nn.RMSprop(ps, alpha="0.9"), TypeError, r"^RMSprop: alpha must be a real"),
+        (lambda ps: nn.RMSprop(ps, centered=1), TypeError, r"^RMSprop: centered must be a bool"),
+        (lambda ps: nn.RMSprop(ps, maximize="no"), TypeError, r"^RMSprop: maximize must be a bo"),
+        (lambda ps: nn.Adagrad(ps, lr=-1), ValueError, r"^Adagrad: Invalid learning rate: -1 "),
+        (lambda ps: nn.Adagrad(ps, lr_decay=-1), ValueError, r"^Adagrad: Invalid lr_decay value"),
+        (lambda ps: nn.Adagrad(ps, weight_decay=-1), ValueError, r"Invalid weight_decay value"),
+        (
+            lambda ps: nn.Adagrad(ps, initial_accumulator_value=-0.1),
+            ValueError,
+            r"^Adagrad: Invalid initial_accumulator_value value: -0\.1",
+        ),
+        (lambda ps: nn.Adagrad(ps, eps=None), TypeError, r"^Adagrad: eps must be a real number"),
+        (lambda ps: nn.Adagrad(ps, maximize=None), TypeError, r"^Adagrad: maximize must be a bo"),
+        (
+            lambda ps: nn.Adagrad([{"params": ps, "lr_decay": "x"}]),
+            TypeError,
+            r"^Adagrad: lr_decay must be a real number, got str 'x'$",
+        ),
+    ],
+)
+def test_rmsprop_and_adagrad_check_their_options(make: Any, error: Any, message: str) -> None:
+    with pytest.raises(error, match=message):
+        make([nn.Parameter(P0)])
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        (adam, lambda ps: nn.RMSprop(ps)),
+        (lambda ps: nn.RMSprop(ps, momentum=0.5), lambda ps: nn.Adagrad(ps)),
+        (lambda ps: nn.Adagrad(ps), lambda ps: nn.RMSprop(ps)),
+    ],
+)
+def test_the_new_optimizers_refuse_another_optimizers_state(source: Any, target: Any) -> None:
+    saved = stepped(source, (2,)).state_dict()
+    opt = stepped(target, (2,))
+    before = opt.state_dict()
+    with pytest.raises(ValueError, match="load_state_dict: "):
+        opt.load_state_dict(saved)
+    assert opt.state_dict()["param_groups"] == before["param_groups"]

@@ -5,12 +5,15 @@ The parts, each as in PyTorch:
 * :class:`Module` and :class:`Parameter`: models as Python objects whose parameters are
   found automatically; ``state_dict``, :func:`save` and :func:`load` to keep them.
 * Layers: :class:`Linear`, :class:`ReLU`, :class:`Tanh`, :class:`Sigmoid`,
-  :class:`Identity`, :class:`Flatten`, :class:`Dropout`, :class:`Sequential`, and
+  :class:`Identity`, :class:`Flatten`, :class:`Dropout`, :class:`Sequential`,
+  :class:`ModuleList`, :class:`ModuleDict`, and
   micrograd's :class:`MLP`; initial values in :mod:`nn.init`.
 * Losses as functions (:mod:`nn.functional`, also here: :func:`cross_entropy`...) and as
   modules (:class:`CrossEntropyLoss`...).
-* Optimizers in :mod:`nn.optim` (also here: :class:`SGD`, :class:`Adam`, :class:`AdamW`)
+* Optimizers in :mod:`nn.optim` (also here: :class:`SGD`, :class:`Adam`, :class:`AdamW`,
+  :class:`RMSprop`, :class:`Adagrad`)
   and their schedules in :mod:`nn.optim.lr_scheduler`.
+* Gradient clipping and parameters as a vector: :mod:`nn.utils`.
 * Batches: :mod:`nn.data` (``TensorDataset``, ``DataLoader``).
 * Reproducibility: :func:`manual_seed`, or a ``generator=`` argument.
 
@@ -32,55 +35,109 @@ Examples
 array([0, 1, 1, 0])
 """
 
-from nn import data, functional, init, optim
-from nn.activation import ReLU, Sigmoid, Tanh
-from nn.container import Sequential
+from nn import data, functional, init, optim, utils
+from nn.activation import (
+    ELU,
+    GELU,
+    SELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+)
+from nn.container import ModuleDict, ModuleList, Sequential
+from nn.distance import CosineSimilarity
 from nn.dropout import Dropout
 from nn.flatten import Flatten
 from nn.functional import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
     cross_entropy,
+    huber_loss,
+    kl_div,
     l1_loss,
     mse_loss,
     nll_loss,
+    smooth_l1_loss,
 )
 from nn.linear import Identity, Linear
-from nn.loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from nn.loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from nn.mlp import MLP
 from nn.module import Module
-from nn.optim import SGD, Adam, AdamW
+from nn.optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from nn.parameter import Parameter
 from nn.random import manual_seed
 from nn.serialization import load, save
 
 __all__ = [
+    "ELU",
+    "GELU",
     "MLP",
+    "SELU",
     "SGD",
+    "Adagrad",
     "Adam",
     "AdamW",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
+    "Hardtanh",
+    "HuberLoss",
     "Identity",
+    "KLDivLoss",
     "L1Loss",
+    "LeakyReLU",
     "Linear",
+    "LogSigmoid",
+    "LogSoftmax",
     "MSELoss",
+    "Mish",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "NLLLoss",
     "Parameter",
+    "RMSprop",
     "ReLU",
+    "ReLU6",
     "Sequential",
+    "SiLU",
     "Sigmoid",
+    "SmoothL1Loss",
+    "Softmax",
+    "Softplus",
+    "Softsign",
     "Tanh",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "data",
     "functional",
+    "huber_loss",
     "init",
+    "kl_div",
     "l1_loss",
     "load",
     "manual_seed",
@@ -88,5 +145,7 @@ __all__ = [
     "nll_loss",
     "optim",
     "save",
+    "smooth_l1_loss",
+    "utils",
 ]
 __version__ = "0.1.0"

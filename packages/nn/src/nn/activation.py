@@ -1,7 +1,14 @@
-"""Elementwise nonlinearities as layers: ReLU, Tanh, Sigmoid.
+"""Elementwise nonlinearities as layers: ReLU, Tanh, Sigmoid, the activations of
+:mod:`tensorgrad.ops.activation` (LeakyReLU, GELU, ELU, SELU, SiLU, Softplus, Hardtanh, ReLU6,
+Mish, LogSigmoid, Softsign), and Softmax and LogSoftmax along one axis.
 
 Without a nonlinearity between them, stacked :class:`~nn.Linear` layers collapse into a
-single affine map; these put one in. Each calls the tensorgrad operation of the same name.
+single affine map; these put one in. Each calls the tensorgrad function of the same name,
+with the constructor's arguments, which are PyTorch's and are checked when the layer is made.
+
+PyTorch's ``inplace=True`` (overwrite the input to save memory) is refused: tensorgrad never
+changes a Value in place, since backward may still need the numbers it holds. ``inplace=False``
+is accepted, so that PyTorch code runs unchanged.
 """
 
 from __future__ import annotations
@@ -10,15 +17,51 @@ from typing import Any
 
 import numpy.typing as npt
 
+from nn.checks import check_int, describe
 from nn.functional import as_value
 from nn.module import Module
 from tensorgrad import Value
+from tensorgrad.axes import flag, real_arg
+from tensorgrad.ops import activation, softmax, unary
 
-__all__ = ["ReLU", "Sigmoid", "Tanh"]
+__all__ = [
+    "ELU",
+    "GELU",
+    "SELU",
+    "Hardtanh",
+    "LeakyReLU",
+    "LogSigmoid",
+    "LogSoftmax",
+    "Mish",
+    "ReLU",
+    "ReLU6",
+    "SiLU",
+    "Sigmoid",
+    "Softmax",
+    "Softplus",
+    "Softsign",
+    "Tanh",
+]
+
+Input = Value | npt.NDArray[Any]
+
+
+def _refuse_inplace(owner: str, inplace: object) -> None:
+    """Accept PyTorch's ``inplace=False``; refuse True, and anything that is not a bool."""
+    if flag(inplace, "inplace", owner):
+        raise ValueError(
+            f"{owner}: inplace=True is not supported: tensorgrad never changes a Value in "
+            f"place (backward may still need its numbers); use inplace=False"
+        )
 
 
 class ReLU(Module):
     """``max(x, 0)`` elementwise (its gradient at 0 is 0, as PyTorch's).
+
+    Parameters
+    ----------
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
 
     Examples
     --------
@@ -28,9 +71,13 @@ class ReLU(Module):
     array([0., 2.])
     """
 
-    def forward(self, x: Value | npt.NDArray[Any]) -> Value:
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        _refuse_inplace("ReLU", inplace)
+
+    def forward(self, x: Input) -> Value:
         """Apply the function."""
-        return as_value(x, "ReLU").relu()
+        return unary.relu(as_value(x, "ReLU"))
 
 
 class Tanh(Module):
@@ -44,9 +91,9 @@ class Tanh(Module):
     array([0.])
     """
 
-    def forward(self, x: Value | npt.NDArray[Any]) -> Value:
+    def forward(self, x: Input) -> Value:
         """Apply the function."""
-        return as_value(x, "Tanh").tanh()
+        return unary.tanh(as_value(x, "Tanh"))
 
 
 class Sigmoid(Module):
@@ -60,6 +107,477 @@ class Sigmoid(Module):
     array([0.5])
     """
 
-    def forward(self, x: Value | npt.NDArray[Any]) -> Value:
+    def forward(self, x: Input) -> Value:
         """Apply the function."""
-        return as_value(x, "Sigmoid").sigmoid()
+        return unary.sigmoid(as_value(x, "Sigmoid"))
+
+
+class LeakyReLU(Module):
+    """:func:`tensorgrad.leaky_relu`: ``x`` where ``x > 0``, ``negative_slope * x`` elsewhere.
+
+    Parameters
+    ----------
+    negative_slope : float, default 0.01
+        The slope for ``x <= 0`` (its gradient at 0, as PyTorch's).
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
+
+    Raises
+    ------
+    TypeError
+        If ``negative_slope`` is not a real number (a bool, a string...).
+    ValueError
+        If it is NaN, or ``inplace`` is True.
+
+    Examples
+    --------
+    >>> from nn import LeakyReLU
+    >>> from tensorgrad import Value
+    >>> layer = LeakyReLU(0.1)
+    >>> layer, layer(Value([-2.0, 3.0])).data
+    (LeakyReLU(negative_slope=0.1), array([-0.2,  3. ]))
+    """
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__()
+        self.negative_slope = real_arg(negative_slope, "negative_slope", "LeakyReLU")
+        _refuse_inplace("LeakyReLU", inplace)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.leaky_relu(as_value(x, "LeakyReLU"), self.negative_slope)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them.
+
+        Examples
+        --------
+        >>> from nn import LeakyReLU
+        >>> LeakyReLU().extra_repr()
+        'negative_slope=0.01'
+        """
+        return f"negative_slope={self.negative_slope}"
+
+
+class GELU(Module):
+    """:func:`tensorgrad.gelu`: ``x Φ(x)``, with ``Φ`` the standard normal distribution.
+
+    Parameters
+    ----------
+    approximate : {"none", "tanh"}, default "none"
+        The exact function, or PyTorch's tanh approximation.
+
+    Raises
+    ------
+    TypeError
+        If ``approximate`` is not a string.
+    ValueError
+        If it is another string.
+
+    Examples
+    --------
+    >>> from nn import GELU
+    >>> from tensorgrad import Value
+    >>> GELU(), GELU("tanh")(Value([1.0])).data
+    (GELU(approximate='none'), array([0.84119199]))
+    """
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
+            error = ValueError if isinstance(approximate, str) else TypeError
+            raise error(f"GELU: approximate must be 'none' or 'tanh', got {describe(approximate)}")
+        self.approximate = approximate
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.gelu(as_value(x, "GELU"), self.approximate)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them.
+
+        Examples
+        --------
+        >>> from nn import GELU
+        >>> GELU("tanh").extra_repr()
+        "approximate='tanh'"
+        """
+        return f"approximate={self.approximate!r}"
+
+
+class ELU(Module):
+    """:func:`tensorgrad.elu`: ``x`` where ``x > 0``, ``alpha * (exp(x) - 1)`` elsewhere.
+
+    Parameters
+    ----------
+    alpha : float, default 1.0
+        The value the function tends to, negated, as ``x`` goes to ``-inf``.
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
+
+    Raises
+    ------
+    TypeError
+        If ``alpha`` is not a real number.
+    ValueError
+        If it is NaN, or ``inplace`` is True.
+
+    Examples
+    --------
+    >>> from nn import ELU
+    >>> from tensorgrad import Value
+    >>> ELU(), ELU(2.0)(Value([-1000.0, 3.0])).data
+    (ELU(alpha=1.0), array([-2.,  3.]))
+    """
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha = real_arg(alpha, "alpha", "ELU")
+        _refuse_inplace("ELU", inplace)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.elu(as_value(x, "ELU"), self.alpha)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them.
+
+        Examples
+        --------
+        >>> from nn import ELU
+        >>> ELU(0.5).extra_repr()
+        'alpha=0.5'
+        """
+        return f"alpha={self.alpha}"
+
+
+class SELU(Module):
+    """:func:`tensorgrad.selu`: the scaled ELU of self-normalising networks.
+
+    Parameters
+    ----------
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
+
+    Examples
+    --------
+    >>> from nn import SELU
+    >>> from tensorgrad import Value
+    >>> SELU(), SELU()(Value([1.0])).data
+    (SELU(), array([1.05070099]))
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        _refuse_inplace("SELU", inplace)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.selu(as_value(x, "SELU"))
+
+
+class SiLU(Module):
+    """:func:`tensorgrad.silu`: ``x * sigmoid(x)`` (also called swish).
+
+    Parameters
+    ----------
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
+
+    Examples
+    --------
+    >>> from nn import SiLU
+    >>> from tensorgrad import Value
+    >>> SiLU()(Value([0.0, 1.0])).data
+    array([0.        , 0.73105858])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        _refuse_inplace("SiLU", inplace)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.silu(as_value(x, "SiLU"))
+
+
+class Softplus(Module):
+    """:func:`tensorgrad.softplus`: ``log(1 + exp(beta * x)) / beta``, linear above a threshold.
+
+    Parameters
+    ----------
+    beta : float, default 1.0
+        The sharpness.
+    threshold : float, default 20.0
+        Where the function is taken as linear, in terms of ``beta * x``.
+
+    Raises
+    ------
+    TypeError
+        If ``beta`` or ``threshold`` is not a real number.
+    ValueError
+        If one is NaN.
+
+    Examples
+    --------
+    >>> from nn import Softplus
+    >>> from tensorgrad import Value
+    >>> Softplus(), Softplus(2.0)(Value([0.0])).data
+    (Softplus(beta=1.0, threshold=20.0), array([0.34657359]))
+    """
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = real_arg(beta, "beta", "Softplus")
+        self.threshold = real_arg(threshold, "threshold", "Softplus")
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.softplus(as_value(x, "Softplus"), self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them.
+
+        Examples
+        --------
+        >>> from nn import Softplus
+        >>> Softplus(2, 10).extra_repr()
+        'beta=2.0, threshold=10.0'
+        """
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Hardtanh(Module):
+    """:func:`tensorgrad.hardtanh`: ``x`` limited to ``[min_val, max_val]``.
+
+    Parameters
+    ----------
+    min_val, max_val : float, default -1.0 and 1.0
+        The bounds; ``max_val`` must be greater than ``min_val``, as in PyTorch's layer.
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
+
+    Raises
+    ------
+    TypeError
+        If a bound is not a real number.
+    ValueError
+        If a bound is NaN, ``max_val <= min_val``, or ``inplace`` is True.
+
+    Examples
+    --------
+    >>> from nn import Hardtanh
+    >>> from tensorgrad import Value
+    >>> Hardtanh(), Hardtanh(-2.0, 2.0)(Value([-3.0, 0.5, 3.0])).data
+    (Hardtanh(min_val=-1.0, max_val=1.0), array([-2. ,  0.5,  2. ]))
+    """
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.min_val = real_arg(min_val, "min_val", "Hardtanh")
+        self.max_val = real_arg(max_val, "max_val", "Hardtanh")
+        if self.max_val <= self.min_val:  # (the function allows equal bounds; the layer not)
+            raise ValueError(
+                f"Hardtanh: max_val ({self.max_val}) must be greater than min_val ({self.min_val})"
+            )
+        _refuse_inplace("Hardtanh", inplace)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.hardtanh(as_value(x, "Hardtanh"), self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them.
+
+        Examples
+        --------
+        >>> from nn import Hardtanh
+        >>> Hardtanh(0, 2).extra_repr()
+        'min_val=0.0, max_val=2.0'
+        """
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class ReLU6(Module):
+    """:func:`tensorgrad.relu6`: ``min(max(x, 0), 6)``.
+
+    Parameters
+    ----------
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
+
+    Examples
+    --------
+    >>> from nn import ReLU6
+    >>> from tensorgrad import Value
+    >>> ReLU6()(Value([-1.0, 3.0, 9.0])).data
+    array([0., 3., 6.])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        _refuse_inplace("ReLU6", inplace)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.relu6(as_value(x, "ReLU6"))
+
+
+class Mish(Module):
+    """:func:`tensorgrad.mish`: ``x * tanh(softplus(x))``.
+
+    Parameters
+    ----------
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :mod:`nn.activation`).
+
+    Examples
+    --------
+    >>> from nn import Mish
+    >>> from tensorgrad import Value
+    >>> Mish()(Value([0.0, 1.0])).data
+    array([0.        , 0.86509839])
+    """
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        _refuse_inplace("Mish", inplace)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.mish(as_value(x, "Mish"))
+
+
+class LogSigmoid(Module):
+    """:func:`tensorgrad.logsigmoid`: ``log(sigmoid(x))``, finite in both tails.
+
+    Examples
+    --------
+    >>> from nn import LogSigmoid
+    >>> from tensorgrad import Value
+    >>> LogSigmoid()(Value([-1e4, 0.0])).data
+    array([-1.00000000e+04, -6.93147181e-01])
+    """
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.logsigmoid(as_value(x, "LogSigmoid"))
+
+
+class Softsign(Module):
+    """:func:`tensorgrad.softsign`: ``x / (1 + |x|)``.
+
+    Examples
+    --------
+    >>> from nn import Softsign
+    >>> from tensorgrad import Value
+    >>> Softsign()(Value([-3.0, 1.0])).data
+    array([-0.75,  0.5 ])
+    """
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return activation.softsign(as_value(x, "Softsign"))
+
+
+def _dim(owner: str, dim: object) -> int:
+    """The axis of Softmax and LogSoftmax: an int. PyTorch's ``dim=None`` picks one from the
+    input's number of axes, a choice it deprecates; here it is refused when the layer is made."""
+    if dim is None:
+        raise ValueError(
+            f"{owner}: give dim=, the axis to normalise along (PyTorch's implicit choice for "
+            f"dim=None is deprecated, and refused here); for a batch of rows, dim=-1"
+        )
+    return check_int(owner, "dim", dim)
+
+
+class Softmax(Module):
+    """:func:`tensorgrad.softmax` along ``dim``: non-negative, summing to 1 along it.
+
+    Parameters
+    ----------
+    dim : int
+        The axis (negative counts from the end). It has to be given: PyTorch's ``dim=None``
+        (an axis guessed from the input's number of axes, with a deprecation warning) is
+        refused when the layer is made.
+
+    Raises
+    ------
+    ValueError
+        If ``dim`` is None.
+    TypeError
+        If it is not an int.
+
+    Examples
+    --------
+    >>> from nn import Softmax
+    >>> from tensorgrad import Value
+    >>> layer = Softmax(dim=-1)
+    >>> layer, layer(Value([[0.0, 0.0], [1000.0, 0.0]])).data
+    (Softmax(dim=-1), array([[0.5, 0.5],
+           [1. , 0. ]]))
+    """
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = _dim("Softmax", dim)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return softmax.softmax(as_value(x, "Softmax"), self.dim)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them.
+
+        Examples
+        --------
+        >>> from nn import Softmax
+        >>> Softmax(1).extra_repr()
+        'dim=1'
+        """
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """:func:`tensorgrad.log_softmax` along ``dim``: ``log(softmax(x))`` without overflow.
+
+    Parameters
+    ----------
+    dim : int
+        The axis (negative counts from the end); it has to be given, as for
+        :class:`Softmax`.
+
+    Raises
+    ------
+    ValueError
+        If ``dim`` is None.
+    TypeError
+        If it is not an int.
+
+    Examples
+    --------
+    >>> from nn import LogSoftmax
+    >>> from tensorgrad import Value
+    >>> layer = LogSoftmax(dim=1)
+    >>> layer, layer(Value([[0.0, 1000.0]])).data
+    (LogSoftmax(dim=1), array([[-1000.,     0.]]))
+    """
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        self.dim = _dim("LogSoftmax", dim)
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        return softmax.log_softmax(as_value(x, "LogSoftmax"), self.dim)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them.
+
+        Examples
+        --------
+        >>> from nn import LogSoftmax
+        >>> LogSoftmax(0).extra_repr()
+        'dim=0'
+        """
+        return f"dim={self.dim}"

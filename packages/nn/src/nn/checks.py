@@ -24,6 +24,7 @@ from tensorgrad.tensor import float_dtype
 __all__ = [
     "check_bool",
     "check_dtype",
+    "check_in_interval",
     "check_int",
     "check_non_negative",
     "check_number",
@@ -164,6 +165,72 @@ def check_non_negative(owner: str, argument: str, value: object, label: str | No
             f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
             f"({argument} must be a finite number >= 0)"
         )
+
+
+def check_in_interval(
+    owner: str,
+    argument: str,
+    value: object,
+    low: float,
+    high: float,
+    *,
+    closed_high: bool = False,
+    open_low: bool = False,
+    label: str | None = None,
+) -> float:
+    """Raise unless a hyper-parameter is a real number in an interval; else return it.
+
+    Internal: the check of rates and factors bounded on both sides (Adam's betas, RMSprop's
+    ``alpha``, a scheduler's factors). The interval is ``[low, high)`` by default;
+    ``closed_high`` includes ``high``, ``open_low`` excludes ``low``.
+
+    Parameters
+    ----------
+    owner : str
+        Who checks (the optimizer's name), which starts the message.
+    argument : str
+        The argument's name, such as ``"alpha"``.
+    value : object
+        Its value.
+    low, high : float
+        The bounds.
+    closed_high, open_low : bool, default False
+        Whether ``high`` is allowed, and whether ``low`` is not.
+    label : str, optional
+        How PyTorch's message calls it, as for :func:`check_number`.
+
+    Returns
+    -------
+    float or int
+        ``value`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number (see :func:`check_number`).
+    ValueError
+        If it is outside the interval, NaN or infinite, naming the value and the interval.
+
+    Examples
+    --------
+    >>> from nn.checks import check_in_interval
+    >>> check_in_interval("RMSprop", "alpha", 0.99, 0, 1)
+    0.99
+    >>> check_in_interval("RMSprop", "alpha", 1.0, 0, 1)
+    Traceback (most recent call last):
+    ...
+    ValueError: RMSprop: Invalid alpha value: 1.0 (alpha must be in [0, 1))
+    """
+    number = check_number(owner, argument, value, label)
+    above_low = number > low if open_low else number >= low
+    below_high = number <= high if closed_high else number < high
+    if not (above_low and below_high):
+        interval = f"{'(' if open_low else '['}{low!r}, {high!r}{']' if closed_high else ')'}"
+        raise ValueError(
+            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
+            f"({argument} must be in {interval})"
+        )
+    return number
 
 
 def check_bool(owner: str, argument: str, value: object) -> None:

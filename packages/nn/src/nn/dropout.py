@@ -7,8 +7,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from nn.checks import check_number
-from nn.functional import check_input
+from nn.functional import apply_dropout, check_dropout_p, check_input
 from nn.module import Module
 from nn.random import resolve_generator
 from tensorgrad import Value
@@ -23,6 +22,8 @@ class Dropout(Module):
     so in evaluation mode (after :meth:`~nn.Module.eval`) the layer simply returns its
     input, and nothing needs rescaling at test time. The gradient flows only through the
     kept elements, scaled the same way.
+
+    The layer of :func:`nn.functional.dropout`, with the same implementation.
 
     Parameters
     ----------
@@ -54,24 +55,16 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, *, generator: np.random.Generator | None = None) -> None:
         super().__init__()
-        # A bool is not a probability, and NaN would pass the comparison below: both are
-        # refused here, with a string or None.
-        check_number("Dropout", "p", p)
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: the probability p must be in [0, 1], got {p!r}")
-        self.p = float(p)  # a numpy scalar or an int is stored as the float it stands for
+        self.p = check_dropout_p(p, "Dropout")  # (an int or a numpy number: as a float)
         resolve_generator(generator, "Dropout")  # a wrong generator fails here, not at a call
         self.generator = generator
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value | npt.NDArray[Any]:
         """``x`` with a random mask applied in training mode; ``x`` itself in eval mode."""
         x = check_input(x, "Dropout")
-        if not self.training or self.p == 0.0:
+        if not self.training:
             return x
-        if self.p == 1.0:
-            return x * 0.0  # every element dropped (and 1/(1-p) would divide by zero)
-        keep = resolve_generator(self.generator, "Dropout").random(np.shape(x)) >= self.p
-        return x * (keep.astype(x.dtype) / (1.0 - self.p))
+        return apply_dropout(x, self.p, self.generator, "Dropout")
 
     def extra_repr(self) -> str:
         return f"p={self.p}"

@@ -15,6 +15,7 @@ Internal (public so that other nn modules can import it, but not part of the API
 from __future__ import annotations
 
 import numpy as np
+
 from tensorgrad import factories
 
 __all__ = ["manual_seed"]  # the user-facing API; resolve_generator is internal

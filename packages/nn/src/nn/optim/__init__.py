@@ -1,4 +1,4 @@
-"""Optimizers, as ``torch.optim``: SGD, Adam, AdamW, and learning-rate schedulers.
+"""Optimizers, as ``torch.optim``: SGD, Adam, AdamW, RMSprop, Adagrad; learning-rate schedules.
 
 A training step is ``opt.zero_grad(); loss.backward(); opt.step()``.
 
@@ -17,8 +17,10 @@ Examples
 """
 
 from nn.optim import lr_scheduler
+from nn.optim.adagrad import Adagrad
 from nn.optim.adam import Adam, AdamW
 from nn.optim.optimizer import Optimizer
+from nn.optim.rmsprop import RMSprop
 from nn.optim.sgd import SGD
 
-__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "lr_scheduler"]
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]

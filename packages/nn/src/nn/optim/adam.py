@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from nn.checks import check_bool, check_non_negative, check_number, describe
+from nn.checks import check_bool, check_in_interval, check_non_negative, describe
 from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec
 
 __all__ = ["Adam", "AdamW"]
@@ -105,12 +105,7 @@ class Adam(Optimizer):
                 f"{len(betas)} values: {betas!r}"
             )
         for k, beta in enumerate(betas):
-            label = f"beta parameter at index {k}"
-            check_number(name, f"betas[{k}]", beta, label)
-            if not 0.0 <= beta < 1.0:
-                raise ValueError(
-                    f"{name}: Invalid {label}: {beta!r} (betas[{k}] must be in [0, 1))"
-                )
+            check_in_interval(name, f"betas[{k}]", beta, 0, 1, label=f"beta parameter at index {k}")
         check_bool(name, "amsgrad", group["amsgrad"])
         check_bool(name, "decoupled_weight_decay", group["decoupled_weight_decay"])
 
