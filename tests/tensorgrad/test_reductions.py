@@ -291,6 +291,7 @@ def test_max_with_dim_sends_the_gradient_to_the_first_tie_and_amax_shares_it() -
     x = Value([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
     result = x.max(dim=1)
     assert isinstance(result, tg.ops.reduce.ValuesIndices)
+    assert isinstance(x.max(1), tg.ops.reduce.ValuesIndices)  # by position: PyTorch's dim
     assert result.indices.tolist() == [1, 0]
     assert result[1] is result.indices
     result.values.sum().backward()
@@ -299,7 +300,7 @@ def test_max_with_dim_sends_the_gradient_to_the_first_tie_and_amax_shares_it() -
     y.amax(dim=1).sum().backward()
     np.testing.assert_array_equal(y.grad, [[0, 0.5, 0.5], [0.5, 0.5, 0]])
     z = Value(x.data)
-    z.max(1).sum().backward()  # numpy's spelling: a Value, ties shared
+    z.max(axis=1).sum().backward()  # numpy's spelling: a Value, ties shared
     np.testing.assert_array_equal(z.grad, y.grad)
 
 
@@ -405,7 +406,7 @@ def test_pytorch_spellings() -> None:
         (lambda x: x.cumprod(0, dim=1), TypeError, r"cumprod: give axis= or dim=, not both"),
         (lambda x: tg.cumsum(np.ones(2), 0), TypeError, r"cumsum: expected a Value, got ndarray"),
         (lambda x: x.max(dim=(0, 1)), TypeError, r"max: axis must be one int, got tuple"),
-        (lambda x: x.min(0, dim=1), TypeError, r"min: give axis= or dim=, not both"),
+        (lambda x: x.min(axis=0, dim=1), TypeError, r"min: give axis= or dim=, not both"),
         (lambda x: x.max(dim=2), np.exceptions.AxisError, r"max: axis 2 is out of range"),
         (lambda x: Value(np.ones((2, 0))).max(dim=1), ValueError,
          r"max: axis 1 of a Value of shape \(2, 0\) is empty"),

@@ -739,48 +739,58 @@ class Value:
     @overload
     def max(
         self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
         dim: None = None,
         keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
     ) -> Value: ...
     @overload
     def max(
-        self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool | None = None
+        self,
+        dim: int,
+        keepdim: bool | None = None,
+        *,
+        axis: None = None,
+        keepdims: bool = False,
     ) -> ValuesIndices: ...
     def max(
         self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
         dim: int | None = None,
         keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
     ) -> Value | ValuesIndices:
-        return reduce.max(self, axis, keepdims, dim=dim, keepdim=keepdim)  # type: ignore[arg-type]
+        return reduce.max(self, dim, keepdim, axis=axis, keepdims=keepdims)  # type: ignore[arg-type]
 
     @overload
     def min(
         self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
         dim: None = None,
         keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
     ) -> Value: ...
     @overload
     def min(
-        self, axis: None = None, keepdims: bool = False, *, dim: int, keepdim: bool | None = None
+        self,
+        dim: int,
+        keepdim: bool | None = None,
+        *,
+        axis: None = None,
+        keepdims: bool = False,
     ) -> ValuesIndices: ...
     def min(
         self,
-        axis: int | Sequence[int] | None = None,
-        keepdims: bool = False,
-        *,
         dim: int | None = None,
         keepdim: bool | None = None,
+        *,
+        axis: int | Sequence[int] | None = None,
+        keepdims: bool = False,
     ) -> Value | ValuesIndices:
-        return reduce.min(self, axis, keepdims, dim=dim, keepdim=keepdim)  # type: ignore[arg-type]
+        return reduce.min(self, dim, keepdim, axis=axis, keepdims=keepdims)  # type: ignore[arg-type]
 
     def amax(
         self,

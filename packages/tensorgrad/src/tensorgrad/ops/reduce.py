@@ -7,9 +7,11 @@ in proportion to its own part for ``prod``, ``var``, ``std`` and ``norm``.
 
 Every op takes numpy's spellings (``axis``, ``keepdims``) and PyTorch's (``dim``,
 ``keepdim``), meaning the same (see :func:`tensorgrad.axes.pytorch_spellings`). One name
-means two things in the two libraries: ``x.max(axis)`` is numpy's, a Value (tied maxima
-share the gradient, as ``torch.amax``), while ``x.max(dim=...)`` is PyTorch's, the pair
-``(values, indices)`` (the gradient goes to the returned index only, as ``torch.max``).
+means two things in the two libraries: ``x.max(axis=...)`` is numpy's, a Value (tied maxima
+share the gradient, as ``torch.amax``), while ``x.max(d)`` and ``x.max(dim=d)`` are
+PyTorch's, the pair ``(values, indices)`` (the gradient goes to the returned index only, as
+``torch.max``): an axis given by position is PyTorch's ``dim``, so that a PyTorch habit such
+as ``x.max(1)[0]`` never silently picks a row.
 """
 
 from __future__ import annotations
@@ -596,38 +598,42 @@ class ValuesIndices(NamedTuple):
 @overload
 def max(
     x: Value,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
     dim: None = None,
     keepdim: bool | None = None,
+    *,
+    axis: Axis = None,
+    keepdims: bool = False,
 ) -> Value: ...
 @overload
 def max(
     x: Value,
-    axis: None = None,
-    keepdims: bool = False,
-    *,
     dim: int,
     keepdim: bool | None = None,
+    *,
+    axis: None = None,
+    keepdims: bool = False,
 ) -> ValuesIndices: ...
 def max(
     x: Value,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
     dim: int | None = None,
     keepdim: bool | None = None,
+    *,
+    axis: Axis = None,
+    keepdims: bool = False,
 ) -> Value | ValuesIndices:
-    """Maximum over ``axis`` (numpy's ``max``, PyTorch's ``amax``); or, given ``dim``,
-    PyTorch's ``max(dim)``: the maxima and their indices.
+    """The maximum, as PyTorch's ``max``: of everything, or along ``dim`` with the indices;
+    or, with numpy's ``axis=``, over some axes as numpy's ``max``.
 
-    * ``x.max()``, ``x.max(axis)``, ``x.max(axis=..., keepdims=...)``: a Value. Tied maxima
-      share the gradient equally, as ``torch.amax``'s.
-    * ``x.max(dim=d)`` (and ``keepdim=``): :class:`ValuesIndices`, ``(values, indices)``
-      along the one axis ``d``, as ``torch.max(x, dim=d)``. The index is that of the first
-      maximum (of the first NaN, where there is one), and the gradient of ``values`` goes to
-      that element only, as PyTorch's.
+    The arguments are PyTorch's, in PyTorch's order, so the spelling says which is meant:
+
+    * ``x.max()``, ``x.max(axis=...)`` (with ``keepdims=``): a Value, as numpy's ``max``
+      (and PyTorch's ``amax``); tied maxima share the gradient equally.
+    * ``x.max(d)``, ``x.max(dim=d)`` (with ``keepdim=``): :class:`ValuesIndices`,
+      ``(values, indices)`` along the one axis ``d``, as ``torch.max(x, d)``. The index is
+      that of the first maximum (of the first NaN, where there is one), and the gradient of
+      ``values`` goes to that element only, as PyTorch's.
+
+    So ``x.max(1)[0]`` is the maxima, as in PyTorch, never the first row of them.
 
     Raises
     ------
@@ -645,6 +651,9 @@ def max(
            [0.5, 0. ]])
     >>> x.max(dim=0).indices
     array([1, 0])
+    >>> values, indices = x.max(1)
+    >>> values.data, x.max(axis=1).data
+    (array([5., 5.]), array([5., 5.]))
     """
     if dim is not None:
         return _extremum_along(x, np.argmax, "max", axis, keepdims, dim, keepdim)
@@ -656,31 +665,31 @@ def max(
 @overload
 def min(
     x: Value,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
     dim: None = None,
     keepdim: bool | None = None,
+    *,
+    axis: Axis = None,
+    keepdims: bool = False,
 ) -> Value: ...
 @overload
 def min(
     x: Value,
-    axis: None = None,
-    keepdims: bool = False,
-    *,
     dim: int,
     keepdim: bool | None = None,
+    *,
+    axis: None = None,
+    keepdims: bool = False,
 ) -> ValuesIndices: ...
 def min(
     x: Value,
-    axis: Axis = None,
-    keepdims: bool = False,
-    *,
     dim: int | None = None,
     keepdim: bool | None = None,
+    *,
+    axis: Axis = None,
+    keepdims: bool = False,
 ) -> Value | ValuesIndices:
-    """Minimum over ``axis`` (numpy's ``min``, PyTorch's ``amin``); or, given ``dim``,
-    PyTorch's ``min(dim)``: the minima and their indices (the rules of :func:`max`).
+    """The minimum, as PyTorch's ``min``: of everything, or along ``dim`` with the indices;
+    or, with numpy's ``axis=``, over some axes as numpy's ``min`` (the rules of :func:`max`).
 
     Raises
     ------
@@ -693,7 +702,7 @@ def min(
     >>> x = Value([[1.0, 5.0], [0.0, 2.0]])
     >>> x.min(axis=0).data
     array([0., 2.])
-    >>> x.min(dim=1).values.data, x.min(dim=1)[1]
+    >>> x.min(dim=1).values.data, x.min(1)[1]
     (array([1., 0.]), array([0, 0]))
     """
     if dim is not None:
@@ -713,7 +722,7 @@ def amax(
 ) -> Value:
     """Maximum over ``axis`` (a Value), as ``torch.amax``: tied maxima share the gradient.
 
-    The same as ``x.max(axis)``, under PyTorch's name, with ``dim`` and ``keepdim`` as
+    The same as ``x.max(axis=...)``, under PyTorch's name, with ``dim`` and ``keepdim`` as
     PyTorch's spellings of ``axis`` and ``keepdims``.
 
     Raises
