@@ -98,6 +98,7 @@ BENCHMARKS = [
     "tensor_step_profile",
     "nn_memory",
     "tensor_vs_base",
+    "nn_vs_base",
 ]
 """The scripts under ``benchmarks/`` that ``nox -s bench`` runs: one per comparison."""
 

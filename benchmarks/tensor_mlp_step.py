@@ -213,10 +213,8 @@ def make_tensorgrad(
     return step
 
 
-def _nn_model(params: list[tuple[Array, Array]]) -> Any:
+def _nn_model(params: list[tuple[Array, Array]], nn: Any) -> Any:
     """An ``nn.MLP`` holding ``params``; nn.Linear stores ``W`` as ``(out, in)``, like PyTorch."""
-    import nn
-
     sizes = [params[0][0].shape[0]] + [w.shape[1] for w, _ in params]
     model = nn.MLP(sizes[0], sizes[1:], dtype=params[0][0].dtype)
     linears = [layer for layer in model if isinstance(layer, nn.Linear)]
@@ -226,10 +224,16 @@ def _nn_model(params: list[tuple[Array, Array]]) -> Any:
     return model
 
 
-def _make_nn(params: list[tuple[Array, Array]], x: Array, y: Array, adam: bool) -> Step:
-    import nn
+def make_nn(
+    params: list[tuple[Array, Array]], x: Array, y: Array, adam: bool, module: Any = None
+) -> Step:
+    """The step of a user of ``nn``, with SGD or Adam; ``module`` is another nn (see
+    nn_vs_base.py)."""
+    if module is None:
+        import nn as module
 
-    model = _nn_model(params)
+    nn = module
+    model = _nn_model(params, nn)
     parameters = model.parameters()
     optimizer = nn.Adam(parameters, lr=1e-3) if adam else nn.SGD(parameters, lr=LEARNING_RATE)
 
@@ -245,12 +249,12 @@ def _make_nn(params: list[tuple[Array, Array]], x: Array, y: Array, adam: bool) 
 
 def make_nn_sgd(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
     """The same step as a user of ``nn`` writes it: ``nn.MLP``, ``nn.cross_entropy``, SGD."""
-    return _make_nn(params, x, y, adam=False)
+    return make_nn(params, x, y, adam=False)
 
 
 def make_nn_adam(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:
     """As :func:`make_nn_sgd` with Adam (its losses differ from SGD's after the first step)."""
-    return _make_nn(params, x, y, adam=True)
+    return make_nn(params, x, y, adam=True)
 
 
 def make_torch(params: list[tuple[Array, Array]], x: Array, y: Array) -> Step:

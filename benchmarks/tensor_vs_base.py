@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -95,14 +96,26 @@ def describe(commit: str) -> str:
     return git("log", "-1", "--format=%h %s", commit).decode().strip()
 
 
-def extract_base(commit: str, into: Path) -> dict[str, bytes]:
-    """Write the commit's tensorgrad into ``into/tensorgrad_base``, its imports renamed.
+def rename_tensorgrad(text: str) -> str:
+    """A source of the base commit, with every name of the package tensorgrad renamed."""
+    return PACKAGE_WORD.sub(BASE_NAME, text)
+
+
+def extract_base(
+    commit: str,
+    into: Path,
+    package_dir: str = PACKAGE_DIR,
+    name: str = BASE_NAME,
+    rename: Callable[[str], str] = rename_tensorgrad,
+) -> dict[str, bytes]:
+    """Write the commit's tensorgrad (or another package) into ``into/<name>``, its
+    ``.py`` files passed through ``rename``.
 
     Returns the original sources of its ``.py`` files by relative path, for comparison.
     """
     # `<commit>:<path>` is the tree at that path (from the repository's root), archived
     # with names relative to it.
-    archive = git("archive", "--format=tar", f"{commit}:{PACKAGE_DIR}")
+    archive = git("archive", "--format=tar", f"{commit}:{package_dir}")
     sources = {}
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         for member in tar.getmembers():
@@ -112,23 +125,23 @@ def extract_base(commit: str, into: Path) -> dict[str, bytes]:
             content = tar.extractfile(member).read()  # type: ignore[union-attr]
             if relative.suffix == ".py":
                 sources[relative.as_posix()] = content
-                text = PACKAGE_WORD.sub(BASE_NAME, content.decode("utf-8"))
-                content = text.encode("utf-8")
-            target = into / BASE_NAME / relative
+                content = rename(content.decode("utf-8")).encode("utf-8")
+            target = into / name / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
     if "__init__.py" not in sources:
-        sys.exit(f"tensor_vs_base: {commit} has no {PACKAGE_DIR}/__init__.py")
+        sys.exit(f"tensor_vs_base: {commit} has no {package_dir}/__init__.py")
     return sources
 
 
-def import_base(folder: Path) -> ModuleType:
-    """Import ``tensorgrad_base`` from ``folder`` (put first on ``sys.path``)."""
-    sys.path.insert(0, str(folder))
+def import_base(folder: Path, name: str = BASE_NAME) -> ModuleType:
+    """Import ``tensorgrad_base`` (or ``name``) from ``folder`` (put first on ``sys.path``)."""
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
     importlib.invalidate_caches()
-    module = importlib.import_module(BASE_NAME)
-    if Path(module.__file__ or "").resolve().parent != (folder / BASE_NAME).resolve():
-        sys.exit(f"tensor_vs_base: {BASE_NAME} was imported from {module.__file__}")
+    module = importlib.import_module(name)
+    if Path(module.__file__ or "").resolve().parent != (folder / name).resolve():
+        sys.exit(f"tensor_vs_base: {name} was imported from {module.__file__}")
     return module
 
 
