@@ -18,8 +18,9 @@ The parts:
   ``tensorgrad.grad(create_graph=True)`` and ``torch.autograd.grad(create_graph=True)``.
 * :class:`Tol`: the tolerances, and why (:data:`F64`, :data:`F32`).
 * hypothesis strategies: :func:`shapes`, :func:`broadcastable`, :class:`Domain` (where an
-  operand's elements come from), :func:`axes`, and :func:`draw` (hypothesis data, or fixed
-  data for an explicit ``@example``).
+  operand's elements come from), :func:`axes` (``tests/cases.py``'s ``axes_for``, which the
+  tensorgrad tests share), and :func:`draw` (hypothesis data, or fixed data for an explicit
+  ``@example``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 
 import numpy as np
 import torch
+from cases import axes_for as axes  # (the tensorgrad tests draw axes with it too)
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -530,13 +532,3 @@ def draw(data: st.DataObject | None, shape_list: Sequence[Shape], *domains: Doma
     if data is None:
         return [d.fixed(s, seed=k) for k, (s, d) in enumerate(zip(shape_list, chosen))]
     return [data.draw(d.arrays(s)) for s, d in zip(shape_list, chosen)]
-
-
-@st.composite
-def axes(draw: st.DrawFn, ndim: int, allow_none: bool = True) -> Axis:
-    """None, an int, or a non-empty tuple of distinct axes, each maybe negative."""
-    if ndim == 0 or (allow_none and draw(st.booleans())):
-        return None
-    chosen = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
-    signed = [a - ndim if draw(st.booleans()) else a for a in chosen]
-    return signed[0] if len(signed) == 1 and draw(st.booleans()) else tuple(signed)

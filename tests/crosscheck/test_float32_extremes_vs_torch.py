@@ -36,10 +36,10 @@ import nn
 import nn.activation
 import nn.functional
 import nn.loss
+import tensorgrad
 import tensorgrad.ops.activation
 import tensorgrad.ops.softmax
 import tensorgrad.ops.unary
-import tensorgrad
 from tensorgrad import Value
 
 Fn = Callable[[Any, Any], Any]  # fn(ops, x): the same computation, spelled for TG or TH

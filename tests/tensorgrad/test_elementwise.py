@@ -16,13 +16,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from gradchecks import check
 from hostile import strict
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tensorgrad as tg
-from tensorgrad import Value, grad, gradcheck
+from tensorgrad import Value, grad
 from tensorgrad.special import erf as array_erf
 
 SETTINGS = settings(max_examples=25)
@@ -43,25 +44,6 @@ def floats(shape: Shape, lo: float, hi: float, gap: float = 0.0) -> st.SearchStr
     """float64 arrays in ``[lo, hi]``, with ``|x| >= gap`` (away from a pole or a kink at 0)."""
     elements = st.floats(lo, hi).map(lambda x: x if abs(x) >= gap else math.copysign(gap, x))
     return hnp.arrays(np.float64, shape, elements=elements)
-
-
-def check(fn: Callable[..., Value], *arrays: np.ndarray) -> None:
-    """First- and second-order gradients of ``fn`` at ``arrays`` against central differences."""
-    inputs = [Value(a) for a in arrays]
-    gradcheck(fn, *inputs)
-
-    def weighted_gradients(*xs: Value) -> Value:
-        """``sum_k <w_k, d<u, fn(xs)>/dx_k>``, fixed weights: its gradient holds fn's second
-        derivatives."""
-        out = fn(*xs)
-        u = np.random.default_rng(1).standard_normal(out.shape)
-        grads = grad((out * u).sum(), xs, create_graph=True)
-        total = sum((x.sum() * 0 for x in xs), start=Value(0.0, requires_grad=False))
-        for g, x in zip(grads, xs):
-            total = total + (g * np.random.default_rng(2).standard_normal(x.shape)).sum()
-        return total
-
-    gradcheck(weighted_gradients, *inputs)
 
 
 # -- tensorgrad.special.erf ------------------------------------------------------------------

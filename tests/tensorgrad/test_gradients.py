@@ -20,12 +20,14 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import axes_for
+from gradchecks import check
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tensorgrad as tg
-from tensorgrad import Value, grad, gradcheck
+from tensorgrad import Value, grad
 
 SETTINGS = settings(max_examples=40)
 
@@ -64,42 +66,6 @@ def distinct(draw: st.DrawFn, shapes: Sequence[Shape]) -> list[np.ndarray]:
     order = np.array(draw(st.permutations(range(sum(sizes)))), dtype=np.float64)
     values = (order - sum(sizes) / 2) * 0.25 + 0.01
     return [part.reshape(s) for part, s in zip(np.split(values, np.cumsum(sizes)[:-1]), shapes)]
-
-
-@st.composite
-def axes_for(draw: st.DrawFn, ndim: int) -> int | tuple[int, ...] | None:
-    """None, an int, or a tuple of distinct ints, any of them negative."""
-    if ndim == 0 or draw(st.booleans()):
-        return None
-    chosen = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
-    signed = [a - ndim if draw(st.booleans()) else a for a in chosen]
-    return signed[0] if len(signed) == 1 and draw(st.booleans()) else tuple(signed)
-
-
-# -- the check --------------------------------------------------------------------------------
-
-
-def fixed_weights(shape: Shape, seed: int) -> np.ndarray:
-    return np.random.default_rng(seed).standard_normal(shape)
-
-
-def check(fn: Callable[..., Value], *arrays: np.ndarray) -> None:
-    """First- and second-order gradients of ``fn`` at ``arrays`` against finite differences."""
-    inputs = [Value(a) for a in arrays]
-    gradcheck(fn, *inputs)
-
-    def weighted_gradients(*xs: Value) -> Value:
-        """``sum_k <w_k, d<u, fn(xs)>/dx_k>``: its gradient holds second derivatives of fn."""
-        out = fn(*xs)
-        seed = fixed_weights(out.shape, 1)
-        grads = grad((out * seed).sum(), xs, create_graph=True, allow_unused=True)
-        # `0 * x.sum()` keeps every input in the graph, even where the gradient is constant.
-        total = sum((x.sum() * 0 for x in xs), start=Value(0.0, requires_grad=False))
-        for g, x in zip(grads, xs):
-            total = total + (g * fixed_weights(x.shape, 2)).sum()
-        return total
-
-    gradcheck(weighted_gradients, *inputs)
 
 
 # -- elementwise, one operand -----------------------------------------------------------------

@@ -16,13 +16,15 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import axes_for
+from gradchecks import check
 from hostile import strict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import tensorgrad as tg
-from tensorgrad import Value, grad, gradcheck
+from tensorgrad import Value, grad
 from tensorgrad.axes import pytorch_spellings
 from tensorgrad.record import node_of
 
@@ -54,38 +56,8 @@ def distinct(draw: st.DrawFn, shape: Shape) -> np.ndarray:
 
 
 @st.composite
-def axes_for(draw: st.DrawFn, ndim: int) -> int | tuple[int, ...] | None:
-    """None, an int, or a tuple of distinct ints, any of them negative."""
-    if ndim == 0 or draw(st.booleans()):
-        return None
-    chosen = draw(st.lists(st.integers(0, ndim - 1), min_size=1, max_size=ndim, unique=True))
-    signed = [a - ndim if draw(st.booleans()) else a for a in chosen]
-    return signed[0] if len(signed) == 1 and draw(st.booleans()) else tuple(signed)
-
-
-@st.composite
 def one_axis(draw: st.DrawFn, ndim: int) -> int:
     return draw(st.integers(-max(ndim, 1), max(ndim, 1) - 1))
-
-
-def check(fn: Callable[..., Value], *arrays: np.ndarray, second: bool = True) -> None:
-    """First- (and second-) order gradients of ``fn`` against central differences."""
-    inputs = [Value(a) for a in arrays]
-    gradcheck(fn, *inputs)
-    if not second:
-        return
-
-    def weighted_gradients(*xs: Value) -> Value:
-        """``sum_k <w_k, d<u, fn(xs)>/dx_k>``: its gradient holds fn's second derivatives."""
-        out = fn(*xs)
-        u = np.random.default_rng(1).standard_normal(out.shape)
-        grads = grad((out * u).sum(), xs, create_graph=True)
-        total = sum((x.sum() * 0 for x in xs), start=Value(0.0, requires_grad=False))
-        for g, x in zip(grads, xs):
-            total = total + (g * np.random.default_rng(2).standard_normal(x.shape)).sum()
-        return total
-
-    gradcheck(weighted_gradients, *inputs)
 
 
 # -- gradients, first and second order --------------------------------------------------------

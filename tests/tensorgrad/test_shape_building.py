@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cases import EINSUM_CASES, pad_sizes
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -66,31 +67,11 @@ def check(fn: Callable[..., Value], *arrays: np.ndarray) -> None:
 
 
 @st.composite
-def pad_pair(draw: st.DrawFn, n: int, mode: str) -> tuple[int, int]:
-    """(before, after) for an axis of size ``n`` that ``mode`` accepts (negative: a crop)."""
-    if mode == "constant":
-        before = draw(st.integers(-n, 3))
-        return before, draw(st.integers(-(n - max(-before, 0)), 3))
-    if n == 0:
-        return 0, 0  # (only constant padding pads an empty axis)
-    if mode == "circular":  # a crop first, then at most what is left wraps
-        before = draw(st.integers(1 - n, n))
-        after = draw(st.integers(-(n - 1 - max(-before, 0)), n - max(-before, 0)))
-        return min(before, n - max(-after, 0)), after
-    top = n - 1 if mode == "reflect" else 3  # reflect: smaller than the axis
-    before = draw(st.integers(1 - n, top))
-    return before, draw(st.integers(max(1 - n, 1 - n - before), top))  # one element at least
-
-
-@st.composite
 def pads(draw: st.DrawFn, mode: str) -> tuple[Shape, tuple[int, ...]]:
     """A shape and a pad tuple (last axis first) that ``mode`` accepts."""
     shape = draw(shapes(min_dims=1))
     axes = draw(st.integers(1, len(shape)))
-    sizes: list[int] = []
-    for n in reversed(shape[len(shape) - axes :]):
-        sizes += draw(pad_pair(n, mode))
-    return shape, tuple(sizes)
+    return shape, draw(pad_sizes(shape, axes, mode))
 
 
 @pytest.mark.parametrize("mode", PAD_MODES)
@@ -392,38 +373,7 @@ def test_outer_keeps_each_dtype() -> None:
     assert tg.outer(a, np.arange(3)).dtype == np.float32  # an int constant takes a's dtype
 
 
-EQUATIONS = [
-    # (equation, operand shapes): products, sums, diagonals, ellipses, broadcasting, implicit
-    ("ij,jk->ik", [(2, 3), (3, 4)]),
-    ("ij,jk", [(2, 3), (3, 4)]),
-    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 1)]),
-    ("i,i->", [(3,), (3,)]),
-    ("i,j->ij", [(2,), (3,)]),
-    ("ij->", [(2, 3)]),
-    ("ij->j", [(2, 3)]),
-    ("ij->ji", [(2, 3)]),
-    ("ii->i", [(3, 3)]),
-    ("ii", [(3, 3)]),
-    ("iij->ji", [(2, 2, 3)]),
-    ("iii->i", [(2, 2, 2)]),
-    ("ij,ij,ij->i", [(2, 3), (2, 3), (2, 3)]),
-    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
-    ("ijk,k->ij", [(2, 3, 4), (4,)]),
-    ("...ij,...jk->...ik", [(2, 2, 3), (3, 4)]),
-    ("...i,...i->...", [(2, 1, 3), (4, 3)]),
-    ("b...,b->...", [(2, 3), (2,)]),
-    ("i,i->i", [(1,), (3,)]),  # a size 1 broadcasts, as in PyTorch
-    ("ij,j->ij", [(2, 1), (3,)]),
-    ("ab,cd->", [(2, 3), (0, 2)]),
-    (",->", [(), ()]),
-    ("i,->i", [(3,), ()]),
-    ("i j , j k -> i k", [(2, 3), (3, 2)]),
-    ("iJ,Jk->ik", [(2, 3), (3, 2)]),
-    ("ij,jk->ik", [(0, 3), (3, 4)]),
-]
-
-
-@pytest.mark.parametrize(("equation", "shapes"), EQUATIONS)
+@pytest.mark.parametrize(("equation", "shapes"), EINSUM_CASES)
 def test_einsum_gradients(equation: str, shapes: list[Shape]) -> None:
     arrays = [np.asarray(data(s) + k) for k, s in enumerate(shapes)]
     with warnings.catch_warnings():
