@@ -14,17 +14,21 @@ changed). The build never uses the network.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import re
 import shutil
 import sys
+from collections.abc import Mapping
 from importlib.metadata import distribution
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util.inspect import TypeAliasForwardRef
+from sphinx.ext.autodoc._dynamic import _signatures
+from sphinx.util.inspect import TypeAliasForwardRef, TypeAliasNamespace
 from sphinx.util.typing import stringify_annotation
 
 import scalargrad
@@ -63,6 +67,10 @@ nitpick_ignore = [
     ("py:mod", "random"),
     ("py:class", "collections.abc.Sequence"),
     ("py:class", "collections.abc.Mapping"),
+    # What nn.ModuleDict's keys(), values() and items() return, as a dict's do.
+    ("py:class", "collections.abc.KeysView"),
+    ("py:class", "collections.abc.ValuesView"),
+    ("py:class", "collections.abc.ItemsView"),
     # Plain words in the "type" part of NumPy-style parameter lists, which napoleon turns
     # into class references (``sequence of Value``, ``int or float``, ...).
     ("py:class", "sequence"),
@@ -81,6 +89,7 @@ nitpick_ignore = [
     ("py:class", "numpy.ndarray"),
     ("py:class", "numpy.dtype"),
     ("py:class", "numpy.intp"),
+    ("py:class", "numpy.bool_"),  # the dtype of what all() and any() return
     ("py:class", "numpy.typing.ArrayLike"),
     ("py:class", "numpy.typing.DTypeLike"),
     ("py:class", "numpy.typing.NDArray"),
@@ -169,14 +178,17 @@ autodoc_type_aliases = {
     "npt.DTypeLike": "numpy.typing.DTypeLike",
     "npt.NDArray": "numpy.typing.NDArray",
     "np.intp": "numpy.intp",
+    "np.bool_": "numpy.bool_",
     "np.random.Generator": "numpy.random.Generator",
     "Array": "numpy.ndarray",
     "_Backward": "collections.abc.Callable",  # once_differentiable's TypeVar: a backward
+    "_M": "nn.Module",  # the TypeVar of Module's methods that return the module itself
     "Operand": "tensorgrad.Value | numpy.ndarray | float",
     # nn's (nn.functional, nn.loss). A name written in an alias is looked up from the module
     # that uses the alias; ``Value`` alone would be ambiguous from nn or tensorgrad.ops
     # (scalargrad has a Value too), hence the full names.
     "Input": "tensorgrad.Value | numpy.ndarray",
+    "Weight": "numpy.typing.ArrayLike | tensorgrad.Value | None",  # nn.loss's
 }
 # Show the names in signatures without their modules (``Value``, not ``tensorgrad.Value``); the
 # link still goes to the right page.
@@ -321,6 +333,43 @@ def unwrap_type_aliases(
         signature and _ALIAS_REPR.sub(r"\1", signature),
         return_annotation and _ALIAS_REPR.sub(r"\1", return_annotation),
     )
+
+
+# -- Type aliases in overloads ---------------------------------------------------------------
+# Sphinx 9.0 evaluates the signatures of an overloaded function (tensorgrad.where) with
+# autodoc_type_aliases as a plain namespace, where a dotted alias (``npt.ArrayLike``) never
+# matches, so the alias shows as the union of numpy's private classes it stands for. Give the
+# overloads the same namespace as every other signature, and write each alias by its name: as
+# Sphinx does at the top of an annotation, and as unwrap_type_aliases (above) does inside
+# unions and generics, which cannot help here (autodoc-process-signature only sees the first
+# overload).
+
+_evaluate_signature = _signatures.evaluate_signature
+
+
+def _alias_names(annotation: Any) -> Any:
+    """``annotation``, with each ``TypeAliasForwardRef('X')`` in it written ``X``."""
+    if isinstance(annotation, TypeAliasForwardRef):
+        return annotation.name
+    if annotation is inspect.Parameter.empty or isinstance(annotation, str):
+        return annotation
+    text = stringify_annotation(annotation, "fully-qualified-except-typing")
+    return _ALIAS_REPR.sub(r"\1", text) if _ALIAS_REPR.search(text) else annotation
+
+
+def _evaluate_overload(
+    sig: inspect.Signature,
+    globalns: dict[str, Any] | None = None,
+    localns: Mapping[str, Any] | None = None,
+) -> inspect.Signature:
+    if localns is not None and not isinstance(localns, TypeAliasNamespace):
+        localns = TypeAliasNamespace(localns)
+    sig = _evaluate_signature(sig, globalns, localns)
+    parameters = [p.replace(annotation=_alias_names(p.annotation)) for p in sig.parameters.values()]
+    return sig.replace(parameters=parameters, return_annotation=_alias_names(sig.return_annotation))
+
+
+_signatures.evaluate_signature = _evaluate_overload
 
 
 # -- A method that is an operation ------------------------------------------------------------

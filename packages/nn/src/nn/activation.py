@@ -13,7 +13,8 @@ is accepted, so that PyTorch code runs unchanged.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar
 
 import numpy.typing as npt
 
@@ -55,7 +56,47 @@ def _refuse_inplace(owner: str, inplace: object) -> None:
         )
 
 
-class ReLU(Module):
+class _Elementwise(Module):
+    """A layer that calls one tensorgrad function on its input, with the settings it keeps.
+
+    A subclass names the function (``_function``) and the attributes its ``__init__`` sets
+    (``_arguments``), in the order the function takes them after the input; forward passes
+    them, and extra_repr shows them.
+    """
+
+    _function: ClassVar[Callable[..., Value]]
+    _arguments: ClassVar[tuple[str, ...]] = ()
+
+    def forward(self, x: Input) -> Value:
+        """Apply the function."""
+        settings = (getattr(self, name) for name in self._arguments)
+        return self._function(as_value(x, type(self).__name__), *settings)
+
+    def extra_repr(self) -> str:
+        """The arguments, as PyTorch shows them: a string quoted, a number as printed.
+
+        Examples
+        --------
+        >>> from nn import Hardtanh
+        >>> Hardtanh(0, 2).extra_repr()
+        'min_val=0.0, max_val=2.0'
+        """
+        shown = []
+        for name in self._arguments:
+            value = getattr(self, name)
+            shown.append(f"{name}={value!r}" if isinstance(value, str) else f"{name}={value}")
+        return ", ".join(shown)
+
+
+class _InplaceElementwise(_Elementwise):
+    """An elementwise layer whose only argument is PyTorch's ``inplace``, which must be False."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        _refuse_inplace(type(self).__name__, inplace)
+
+
+class ReLU(_InplaceElementwise):
     """``max(x, 0)`` elementwise (its gradient at 0 is 0, as PyTorch's).
 
     Parameters
@@ -71,16 +112,10 @@ class ReLU(Module):
     array([0., 2.])
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        _refuse_inplace("ReLU", inplace)
-
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return unary.relu(as_value(x, "ReLU"))
+    _function = staticmethod(unary.relu)
 
 
-class Tanh(Module):
+class Tanh(_Elementwise):
     """``tanh(x)`` elementwise, in ``(-1, 1)``.
 
     Examples
@@ -91,12 +126,10 @@ class Tanh(Module):
     array([0.])
     """
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return unary.tanh(as_value(x, "Tanh"))
+    _function = staticmethod(unary.tanh)
 
 
-class Sigmoid(Module):
+class Sigmoid(_Elementwise):
     """``1 / (1 + exp(-x))`` elementwise, in ``(0, 1)``.
 
     Examples
@@ -107,12 +140,10 @@ class Sigmoid(Module):
     array([0.5])
     """
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return unary.sigmoid(as_value(x, "Sigmoid"))
+    _function = staticmethod(unary.sigmoid)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_Elementwise):
     """:func:`tensorgrad.leaky_relu`: ``x`` where ``x > 0``, ``negative_slope * x`` elsewhere.
 
     Parameters
@@ -138,28 +169,16 @@ class LeakyReLU(Module):
     (LeakyReLU(negative_slope=0.1), array([-0.2,  3. ]))
     """
 
+    _function = staticmethod(activation.leaky_relu)
+    _arguments = ("negative_slope",)
+
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = real_arg(negative_slope, "negative_slope", "LeakyReLU")
         _refuse_inplace("LeakyReLU", inplace)
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.leaky_relu(as_value(x, "LeakyReLU"), self.negative_slope)
 
-    def extra_repr(self) -> str:
-        """The arguments, as PyTorch shows them.
-
-        Examples
-        --------
-        >>> from nn import LeakyReLU
-        >>> LeakyReLU().extra_repr()
-        'negative_slope=0.01'
-        """
-        return f"negative_slope={self.negative_slope}"
-
-
-class GELU(Module):
+class GELU(_Elementwise):
     """:func:`tensorgrad.gelu`: ``x Φ(x)``, with ``Φ`` the standard normal distribution.
 
     Parameters
@@ -182,6 +201,9 @@ class GELU(Module):
     (GELU(approximate='none'), array([0.84119199]))
     """
 
+    _function = staticmethod(activation.gelu)
+    _arguments = ("approximate",)
+
     def __init__(self, approximate: str = "none") -> None:
         super().__init__()
         if not isinstance(approximate, str) or approximate not in ("none", "tanh"):
@@ -189,23 +211,8 @@ class GELU(Module):
             raise error(f"GELU: approximate must be 'none' or 'tanh', got {describe(approximate)}")
         self.approximate = approximate
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.gelu(as_value(x, "GELU"), self.approximate)
 
-    def extra_repr(self) -> str:
-        """The arguments, as PyTorch shows them.
-
-        Examples
-        --------
-        >>> from nn import GELU
-        >>> GELU("tanh").extra_repr()
-        "approximate='tanh'"
-        """
-        return f"approximate={self.approximate!r}"
-
-
-class ELU(Module):
+class ELU(_Elementwise):
     """:func:`tensorgrad.elu`: ``x`` where ``x > 0``, ``alpha * (exp(x) - 1)`` elsewhere.
 
     Parameters
@@ -230,28 +237,16 @@ class ELU(Module):
     (ELU(alpha=1.0), array([-2.,  3.]))
     """
 
+    _function = staticmethod(activation.elu)
+    _arguments = ("alpha",)
+
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = real_arg(alpha, "alpha", "ELU")
         _refuse_inplace("ELU", inplace)
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.elu(as_value(x, "ELU"), self.alpha)
 
-    def extra_repr(self) -> str:
-        """The arguments, as PyTorch shows them.
-
-        Examples
-        --------
-        >>> from nn import ELU
-        >>> ELU(0.5).extra_repr()
-        'alpha=0.5'
-        """
-        return f"alpha={self.alpha}"
-
-
-class SELU(Module):
+class SELU(_InplaceElementwise):
     """:func:`tensorgrad.selu`: the scaled ELU of self-normalising networks.
 
     Parameters
@@ -267,16 +262,10 @@ class SELU(Module):
     (SELU(), array([1.05070099]))
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        _refuse_inplace("SELU", inplace)
-
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.selu(as_value(x, "SELU"))
+    _function = staticmethod(activation.selu)
 
 
-class SiLU(Module):
+class SiLU(_InplaceElementwise):
     """:func:`tensorgrad.silu`: ``x * sigmoid(x)`` (also called swish).
 
     Parameters
@@ -292,16 +281,10 @@ class SiLU(Module):
     array([0.        , 0.73105858])
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        _refuse_inplace("SiLU", inplace)
-
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.silu(as_value(x, "SiLU"))
+    _function = staticmethod(activation.silu)
 
 
-class Softplus(Module):
+class Softplus(_Elementwise):
     """:func:`tensorgrad.softplus`: ``log(1 + exp(beta * x)) / beta``, linear above a threshold.
 
     Parameters
@@ -326,28 +309,16 @@ class Softplus(Module):
     (Softplus(beta=1.0, threshold=20.0), array([0.34657359]))
     """
 
+    _function = staticmethod(activation.softplus)
+    _arguments = ("beta", "threshold")
+
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
         super().__init__()
         self.beta = real_arg(beta, "beta", "Softplus")
         self.threshold = real_arg(threshold, "threshold", "Softplus")
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.softplus(as_value(x, "Softplus"), self.beta, self.threshold)
 
-    def extra_repr(self) -> str:
-        """The arguments, as PyTorch shows them.
-
-        Examples
-        --------
-        >>> from nn import Softplus
-        >>> Softplus(2, 10).extra_repr()
-        'beta=2.0, threshold=10.0'
-        """
-        return f"beta={self.beta}, threshold={self.threshold}"
-
-
-class Hardtanh(Module):
+class Hardtanh(_Elementwise):
     """:func:`tensorgrad.hardtanh`: ``x`` limited to ``[min_val, max_val]``.
 
     Parameters
@@ -372,6 +343,9 @@ class Hardtanh(Module):
     (Hardtanh(min_val=-1.0, max_val=1.0), array([-2. ,  0.5,  2. ]))
     """
 
+    _function = staticmethod(activation.hardtanh)
+    _arguments = ("min_val", "max_val")
+
     def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.min_val = real_arg(min_val, "min_val", "Hardtanh")
@@ -382,23 +356,8 @@ class Hardtanh(Module):
             )
         _refuse_inplace("Hardtanh", inplace)
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.hardtanh(as_value(x, "Hardtanh"), self.min_val, self.max_val)
 
-    def extra_repr(self) -> str:
-        """The arguments, as PyTorch shows them.
-
-        Examples
-        --------
-        >>> from nn import Hardtanh
-        >>> Hardtanh(0, 2).extra_repr()
-        'min_val=0.0, max_val=2.0'
-        """
-        return f"min_val={self.min_val}, max_val={self.max_val}"
-
-
-class ReLU6(Module):
+class ReLU6(_InplaceElementwise):
     """:func:`tensorgrad.relu6`: ``min(max(x, 0), 6)``.
 
     Parameters
@@ -414,16 +373,10 @@ class ReLU6(Module):
     array([0., 3., 6.])
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        _refuse_inplace("ReLU6", inplace)
-
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.relu6(as_value(x, "ReLU6"))
+    _function = staticmethod(activation.relu6)
 
 
-class Mish(Module):
+class Mish(_InplaceElementwise):
     """:func:`tensorgrad.mish`: ``x * tanh(softplus(x))``.
 
     Parameters
@@ -439,16 +392,10 @@ class Mish(Module):
     array([0.        , 0.86509839])
     """
 
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        _refuse_inplace("Mish", inplace)
-
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.mish(as_value(x, "Mish"))
+    _function = staticmethod(activation.mish)
 
 
-class LogSigmoid(Module):
+class LogSigmoid(_Elementwise):
     """:func:`tensorgrad.logsigmoid`: ``log(sigmoid(x))``, finite in both tails.
 
     Examples
@@ -459,12 +406,10 @@ class LogSigmoid(Module):
     array([-1.00000000e+04, -6.93147181e-01])
     """
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.logsigmoid(as_value(x, "LogSigmoid"))
+    _function = staticmethod(activation.logsigmoid)
 
 
-class Softsign(Module):
+class Softsign(_Elementwise):
     """:func:`tensorgrad.softsign`: ``x / (1 + |x|)``.
 
     Examples
@@ -475,23 +420,28 @@ class Softsign(Module):
     array([-0.75,  0.5 ])
     """
 
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return activation.softsign(as_value(x, "Softsign"))
+    _function = staticmethod(activation.softsign)
 
 
-def _dim(owner: str, dim: object) -> int:
-    """The axis of Softmax and LogSoftmax: an int. PyTorch's ``dim=None`` picks one from the
-    input's number of axes, a choice it deprecates; here it is refused when the layer is made."""
-    if dim is None:
-        raise ValueError(
-            f"{owner}: give dim=, the axis to normalise along (PyTorch's implicit choice for "
-            f"dim=None is deprecated, and refused here); for a batch of rows, dim=-1"
-        )
-    return check_int(owner, "dim", dim)
+class _AlongDim(_Elementwise):
+    """Softmax or LogSoftmax: a layer along one axis, ``dim``, an int. PyTorch's ``dim=None``
+    picks one from the input's number of axes, a choice it deprecates; here it is refused
+    when the layer is made."""
+
+    _arguments = ("dim",)
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__()
+        owner = type(self).__name__
+        if dim is None:
+            raise ValueError(
+                f"{owner}: give dim=, the axis to normalise along (PyTorch's implicit choice "
+                f"for dim=None is deprecated, and refused here); for a batch of rows, dim=-1"
+            )
+        self.dim = check_int(owner, "dim", dim)
 
 
-class Softmax(Module):
+class Softmax(_AlongDim):
     """:func:`tensorgrad.softmax` along ``dim``: non-negative, summing to 1 along it.
 
     Parameters
@@ -518,27 +468,10 @@ class Softmax(Module):
            [1. , 0. ]]))
     """
 
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = _dim("Softmax", dim)
-
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return softmax.softmax(as_value(x, "Softmax"), self.dim)
-
-    def extra_repr(self) -> str:
-        """The arguments, as PyTorch shows them.
-
-        Examples
-        --------
-        >>> from nn import Softmax
-        >>> Softmax(1).extra_repr()
-        'dim=1'
-        """
-        return f"dim={self.dim}"
+    _function = staticmethod(softmax.softmax)
 
 
-class LogSoftmax(Module):
+class LogSoftmax(_AlongDim):
     """:func:`tensorgrad.log_softmax` along ``dim``: ``log(softmax(x))`` without overflow.
 
     Parameters
@@ -563,21 +496,4 @@ class LogSoftmax(Module):
     (LogSoftmax(dim=1), array([[-1000.,     0.]]))
     """
 
-    def __init__(self, dim: int | None = None) -> None:
-        super().__init__()
-        self.dim = _dim("LogSoftmax", dim)
-
-    def forward(self, x: Input) -> Value:
-        """Apply the function."""
-        return softmax.log_softmax(as_value(x, "LogSoftmax"), self.dim)
-
-    def extra_repr(self) -> str:
-        """The arguments, as PyTorch shows them.
-
-        Examples
-        --------
-        >>> from nn import LogSoftmax
-        >>> LogSoftmax(0).extra_repr()
-        'dim=0'
-        """
-        return f"dim={self.dim}"
+    _function = staticmethod(softmax.log_softmax)

@@ -115,10 +115,7 @@ def check_number(owner: str, argument: str, value: object, label: str | None = N
         raise TypeError(f"{owner}: {argument} must be a real number, got {describe(value)}")
     # An int is always finite (math.isfinite would overflow on a huge one).
     if not isinstance(value, numbers.Integral) and not math.isfinite(value):
-        raise ValueError(
-            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
-            f"({argument} must be a finite number)"
-        )
+        raise _invalid(owner, argument, value, label, "a finite number")
     return cast(float, value)  # (an int too: numbers.Real, as typing calls it float)
 
 
@@ -161,10 +158,7 @@ def check_non_negative(owner: str, argument: str, value: object, label: str | No
     ValueError: Adam: Invalid learning rate: nan (lr must be a finite number)
     """
     if check_number(owner, argument, value, label) < 0:
-        raise ValueError(
-            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
-            f"({argument} must be a finite number >= 0)"
-        )
+        raise _invalid(owner, argument, value, label, "a finite number >= 0")
 
 
 def check_in_interval(
@@ -226,11 +220,16 @@ def check_in_interval(
     below_high = number <= high if closed_high else number < high
     if not (above_low and below_high):
         interval = f"{'(' if open_low else '['}{low!r}, {high!r}{']' if closed_high else ')'}"
-        raise ValueError(
-            f"{owner}: Invalid {label or argument + ' value'}: {value!r} "
-            f"({argument} must be in {interval})"
-        )
+        raise _invalid(owner, argument, value, label, f"in {interval}")
     return number
+
+
+def _invalid(owner: str, argument: str, value: object, label: str | None, rule: str) -> ValueError:
+    """PyTorch's message for a hyper-parameter out of range (``"Invalid learning rate: -1"``),
+    after the owner, then the rule it breaks."""
+    return ValueError(
+        f"{owner}: Invalid {label or argument + ' value'}: {value!r} ({argument} must be {rule})"
+    )
 
 
 def check_bool(owner: str, argument: str, value: object) -> None:

@@ -348,8 +348,9 @@ class ModuleDict(Module):
 
     Parameters
     ----------
-    modules : mapping of str to Module, or iterable of (str, Module) pairs, optional
-        The first members, as for :meth:`update`.
+    modules : mapping or iterable, optional
+        The first members, as for :meth:`update`: a mapping of str to Module, or an
+        iterable of ``(str, Module)`` pairs.
 
     Raises
     ------

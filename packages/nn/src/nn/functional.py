@@ -840,7 +840,9 @@ def cross_entropy(
     ----------
     input : Value or ndarray
         Logits, shape ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``.
-    target : array_like of int, or floats (array or Value) of the input's shape
+    target : array_like of int, or Value or ndarray
+        Class indices (integers), or class probabilities: floats (an array or a Value) of
+        the input's shape.
     weight : array_like, optional
         ``(C,)``: a weight per class (data: it gets no gradient).
     ignore_index : int, default -100

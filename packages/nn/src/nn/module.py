@@ -192,7 +192,7 @@ class Module:
         name : str
             The attribute's name: not empty, without a dot, and not already an attribute
             of the module (registering a buffer again under its name replaces it).
-        tensor : numpy array or None
+        tensor : ndarray or None
             An array of numbers (floats, ints or bools). None reserves the name: the buffer
             is then left out of :meth:`buffers` and :meth:`state_dict`.
         persistent : bool, default True

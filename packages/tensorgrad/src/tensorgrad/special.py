@@ -13,7 +13,7 @@ On the two outer intervals ``erf = 1 - erfc`` with the sign of ``x``. ``exp(-x²
 computed as ``exp(-s²) exp(-(x - s)(x + s))`` with ``s`` the value of ``x`` cut to a
 multiple of 1/16, so that the rounding of ``x²`` is not magnified by the exponential.
 The arithmetic is float64 throughout (float32 and float16 inputs are computed in float64
-and rounded once at the end); against :func:`math.erf` the error is a few units in the
+and rounded once at the end); against ``math.erf`` the error is a few units in the
 last place.
 """
 

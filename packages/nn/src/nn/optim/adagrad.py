@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from nn.checks import check_bool, check_non_negative
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec, step_gradients
 from tensorgrad import Value
 
 __all__ = ["Adagrad"]
@@ -26,8 +26,9 @@ class Adagrad(Optimizer):
 
     Coordinates with large gradients so far take small steps. The state is ``step`` and
     ``sum`` (s, which starts at ``initial_accumulator_value``), in the parameter's dtype.
-    As in PyTorch, every parameter has its state from the start (so :meth:`state_dict`
-    lists them all), and a parameter group added later gets its state when it is added.
+    As in PyTorch, every parameter has its state from the start (so
+    :meth:`~nn.optim.Optimizer.state_dict` lists them all), and a parameter group added
+    later gets its state when it is added.
 
     Parameters
     ----------
@@ -135,16 +136,12 @@ class Adagrad(Optimizer):
         """
         for group in self.param_groups:
             lr, lr_decay, eps = group["lr"], group["lr_decay"], group["eps"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                if not p.has_grad:  # the loss did not use it: as PyTorch, skip it
-                    continue
-                grad = -p.grad if group["maximize"] else p.grad
+            for p, grad in step_gradients(
+                group["params"], weight_decay=group["weight_decay"], maximize=group["maximize"]
+            ):
                 # (A state dict loaded without an entry for p leaves it none yet.)
                 state = self.state.get(p) or self.state.setdefault(p, _initial_state(p, group))
                 state["step"] += 1
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
                 clr = lr / (1 + (state["step"] - 1) * lr_decay)
                 state_sum = state["sum"]
                 state_sum += grad * grad

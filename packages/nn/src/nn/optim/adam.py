@@ -7,7 +7,7 @@ import math
 import numpy as np
 
 from nn.checks import check_bool, check_in_interval, check_non_negative, describe
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec, step_gradients
 
 __all__ = ["Adam", "AdamW"]
 
@@ -127,10 +127,10 @@ class Adam(Optimizer):
             eps = group["eps"]
             weight_decay = group["weight_decay"]
             amsgrad = group["amsgrad"]
-            for p in group["params"]:
-                if not p.has_grad:  # the loss did not use it: as PyTorch, skip it
-                    continue
-                grad = p.grad
+            decoupled = group["decoupled_weight_decay"]
+            for p, grad in step_gradients(
+                group["params"], weight_decay=0.0 if decoupled else weight_decay
+            ):
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {
@@ -144,11 +144,8 @@ class Adam(Optimizer):
                     state["max_exp_avg_sq"] = np.zeros_like(p.data)
                 state["step"] += 1
                 t = state["step"]
-                if weight_decay != 0:
-                    if group["decoupled_weight_decay"]:
-                        p.data *= 1 - lr * weight_decay
-                    else:
-                        grad = grad + weight_decay * p.data
+                if decoupled and weight_decay != 0:
+                    p.data *= 1 - lr * weight_decay
                 exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
                 exp_avg += (1 - beta1) * (grad - exp_avg)
                 exp_avg_sq *= beta2

@@ -309,7 +309,7 @@ class MultiStepLR(LRScheduler):
     """Multiply the learning rate by ``gamma`` at each of the epochs ``milestones``.
 
     Closed form: ``lr = initial_lr · gamma ** (number of milestones <= epoch)``. As in
-    PyTorch, the milestones are kept as a :class:`collections.Counter` (an epoch listed twice
+    PyTorch, the milestones are kept as a ``collections.Counter`` (an epoch listed twice
     multiplies by ``gamma²``).
 
     Parameters
@@ -435,8 +435,8 @@ class LinearLR(LRScheduler):
     Parameters
     ----------
     optimizer : Optimizer
-    start_factor : float, default 1/3
-        The factor at epoch 0, in ``(0, 1]``.
+    start_factor : float, optional
+        The factor at epoch 0, in ``(0, 1]``; 1/3 by default.
     end_factor : float, default 1.0
         The factor from epoch ``total_iters`` on, in ``[0, 1]``.
     total_iters : int, default 5
@@ -705,7 +705,8 @@ class OneCycleLR(LRScheduler):
     ValueError
         If neither ``total_steps`` nor both ``epochs`` and ``steps_per_epoch`` are given,
         an argument is out of range, a list does not have one value per group, the
-        optimizer has no momentum to cycle, or (in :meth:`step`) the cycle is over.
+        optimizer has no momentum to cycle, or (in :meth:`~LRScheduler.step`) the cycle
+        is over.
 
     Examples
     --------

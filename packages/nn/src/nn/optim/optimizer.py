@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import numbers
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from nn.checks import check_non_negative, describe
 from tensorgrad import Value
@@ -403,6 +404,50 @@ class Optimizer:
             lines.append(f"Parameter Group {k}")
             lines += [f"    {key}: {group[key]}" for key in sorted(group) if key != "params"]
         return "\n".join([*lines, ")"])
+
+
+def step_gradients(
+    params: Iterable[Value], *, weight_decay: float = 0.0, maximize: bool = False
+) -> Iterator[tuple[Value, npt.NDArray[Any]]]:
+    """Each parameter that has a gradient, with the gradient its step follows.
+
+    Internal: the loop of every optimizer's :meth:`~Optimizer.step`. A parameter the loss
+    did not use (``p.has_grad`` False) is skipped, as PyTorch skips it. The gradient is
+    negated if ``maximize``, then gets the L2 penalty ``weight_decay · p`` added, in
+    PyTorch's order. Without either, it is ``p.grad`` itself, not a copy.
+
+    Parameters
+    ----------
+    params : iterable of Value
+        A group's ``"params"``.
+    weight_decay : float, default 0
+        The group's L2 penalty; 0 for an optimizer that decays the parameter itself
+        (AdamW's decoupled decay).
+    maximize : bool, default False
+        The group's ``maximize``, for an optimizer that has the option.
+
+    Yields
+    ------
+    tuple of (Value, ndarray)
+        The parameter and the gradient.
+
+    Examples
+    --------
+    >>> from nn.optim.optimizer import step_gradients
+    >>> from tensorgrad import Value
+    >>> x, unused = Value([1.0, 2.0]), Value([3.0])
+    >>> (x * x).sum().backward()
+    >>> steps = step_gradients([x, unused], weight_decay=0.5, maximize=True)
+    >>> [(p is x, grad) for p, grad in steps]  # -2x + 0.5x
+    [(True, array([-1.5, -3. ]))]
+    """
+    for p in params:
+        if not p.has_grad:
+            continue
+        grad = -p.grad if maximize else p.grad
+        if weight_decay != 0:
+            grad = grad + weight_decay * p.data
+        yield p, grad
 
 
 def _as_list(what: str, values: object, items: str = "Values") -> list[Any]:

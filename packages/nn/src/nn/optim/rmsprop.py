@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from nn.checks import check_bool, check_in_interval, check_non_negative
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec, step_gradients
 
 __all__ = ["RMSprop"]
 
@@ -135,11 +135,10 @@ class RMSprop(Optimizer):
         """
         for group in self.param_groups:
             lr, alpha, eps = group["lr"], group["alpha"], group["eps"]
-            weight_decay, momentum = group["weight_decay"], group["momentum"]
-            for p in group["params"]:
-                if not p.has_grad:  # the loss did not use it: as PyTorch, skip it
-                    continue
-                grad = -p.grad if group["maximize"] else p.grad
+            momentum = group["momentum"]
+            for p, grad in step_gradients(
+                group["params"], weight_decay=group["weight_decay"], maximize=group["maximize"]
+            ):
                 state = self.state.setdefault(p, {})
                 if not state:
                     state["step"] = 0
@@ -149,8 +148,6 @@ class RMSprop(Optimizer):
                 if group["centered"] and "grad_avg" not in state:
                     state["grad_avg"] = np.zeros_like(p.data)
                 state["step"] += 1
-                if weight_decay != 0:
-                    grad = grad + weight_decay * p.data
                 square_avg = state["square_avg"]
                 square_avg *= alpha
                 square_avg += (1 - alpha) * grad * grad

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nn.checks import check_bool, check_non_negative, check_number
-from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec
+from nn.optim.optimizer import Optimizer, ParamGroup, Params, StateSpec, step_gradients
 
 __all__ = ["SGD"]
 
@@ -103,13 +103,7 @@ class SGD(Optimizer):
             lr = group["lr"]
             momentum = group["momentum"]
             dampening = group["dampening"]
-            weight_decay = group["weight_decay"]
-            for p in group["params"]:
-                if not p.has_grad:  # the loss did not use it: as PyTorch, skip it
-                    continue
-                d_p = p.grad
-                if weight_decay != 0:
-                    d_p = d_p + weight_decay * p.data
+            for p, d_p in step_gradients(group["params"], weight_decay=group["weight_decay"]):
                 if momentum != 0:
                     state = self.state.setdefault(p, {})
                     buf = state.get("momentum_buffer")

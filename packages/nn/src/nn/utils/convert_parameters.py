@@ -1,9 +1,9 @@
 """Parameters as one flat vector and back, as ``torch.nn.utils``.
 
 For the methods that see a model's parameters as a single vector of numbers (a line
-search, an evolution strategy, a second-order method): :func:`parameters_to_vector` lines
-them up, :func:`vector_to_parameters` puts a vector back into them. The order is the order
-of the parameters given, each flattened in row-major (C) order, as PyTorch's.
+search, an evolution strategy, a second-order method): :func:`~nn.utils.parameters_to_vector`
+lines them up, :func:`~nn.utils.vector_to_parameters` puts a vector back into them. The order
+is the order of the parameters given, each flattened in row-major (C) order, as PyTorch's.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def vector_to_parameters(
     vec: Value | npt.NDArray[Any], parameters: Value | Iterable[Value]
 ) -> None:
     """Copy the entries of a 1-D ``vec`` into the parameters, in order: the inverse of
-    :func:`parameters_to_vector`.
+    :func:`~nn.utils.parameters_to_vector`.
 
     Each parameter gets the next ``p.size`` entries, reshaped to its shape and converted to
     its dtype (a float32 parameter stays float32). The parameters are the same objects
@@ -71,7 +71,7 @@ def vector_to_parameters(
 
     Parameters
     ----------
-    vec : Value or numpy array
+    vec : Value or ndarray
         1-D, with exactly as many entries as the parameters together.
     parameters : Value or iterable of Value
         Such as ``model.parameters()``.

@@ -108,8 +108,8 @@ def _leaky_relu_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> An
 def hardtanh(x: Operand, min_val: float = -1.0, max_val: float = 1.0) -> Value:
     """``x`` limited to ``[min_val, max_val]``, elementwise.
 
-    As PyTorch's: the gradient is 0 at the bounds themselves (where :func:`clip` passes it),
-    and passes through a NaN.
+    As PyTorch's: the gradient is 0 at the bounds themselves (where
+    :func:`~tensorgrad.ops.unary.clip` passes it), and passes through a NaN.
 
     Parameters
     ----------

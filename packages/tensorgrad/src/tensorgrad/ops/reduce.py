@@ -19,7 +19,7 @@ from __future__ import annotations
 import builtins
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple, overload
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +36,9 @@ from tensorgrad.broadcast import broadcast_to
 from tensorgrad.ops.shape import concatenate
 from tensorgrad.record import like, operand_data, plain, record, type_error
 from tensorgrad.tensor import Value
+
+if TYPE_CHECKING:
+    import tensorgrad.tensor  # the full name: scalargrad has a Value too (for the docs)
 
 # ValuesIndices is the type of a result, not an op: public, outside __all__ (the op tables)
 __all__ = [
@@ -589,7 +592,7 @@ class ValuesIndices(NamedTuple):
     (array([5., 7.]), array([1, 0]))
     """
 
-    values: Value
+    values: tensorgrad.tensor.Value
     """The extrema, a Value: its gradient goes to the element at ``indices`` only."""
     indices: npt.NDArray[np.intp]
     """Where they are along the axis (the first one, among ties)."""

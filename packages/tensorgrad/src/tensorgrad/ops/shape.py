@@ -792,9 +792,10 @@ def repeat_interleave(
     ----------
     x : Value
         What to repeat.
-    repeats : int, or 1-D array or list of ints
-        How many times each element is repeated: one count for all, or one per element along
-        ``dim`` (a single count in an array counts for all too).
+    repeats : int or array_like of int
+        How many times each element is repeated: one count for all, or a 1-D array or list
+        of counts, one per element along ``dim`` (a single count in an array counts for all
+        too).
     dim : int, optional
         The axis; without it, the Value is flattened first, as in PyTorch.
 
