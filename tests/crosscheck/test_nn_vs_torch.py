@@ -9,7 +9,7 @@ comes from the update rule alone. Runs in ``nox -s crosscheck``, where torch is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,15 @@ from hypothesis import strategies as st
 import nn
 from tensorgrad import Value
 
-torch.set_default_dtype(torch.float64)
+
+@pytest.fixture(autouse=True)
+def _float64_by_default() -> Iterator[None]:
+    """torch's layers made here are float64, as nn's are by default; for this file only (a
+    default dtype set at import would reach every other crosscheck file)."""
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
 
 
 def rng(seed: int) -> np.random.Generator:
