@@ -107,7 +107,7 @@ LAYERS: dict[str, Layer] = {
         by_row,
         True,
     ),
-    # -- issue 12: activation (helper block) --
+    # activations
     "LeakyReLU": Layer(lambda d: nn.LeakyReLU(0.1), ("LeakyReLU",)),
     "GELU": Layer(lambda d: nn.GELU(), ("GELU",)),
     "ELU": Layer(lambda d: nn.ELU(0.5), ("ELU",)),
@@ -121,9 +121,6 @@ LAYERS: dict[str, Layer] = {
     "Softsign": Layer(lambda d: nn.Softsign(), ("Softsign",)),
     "Softmax": Layer(lambda d: nn.Softmax(dim=-1), ("Softmax",), by_row),
     "LogSoftmax": Layer(lambda d: nn.LogSoftmax(dim=1), ("LogSoftmax",), by_row),
-    # -- issue 12: functional-loss (helper block) --
-    # -- issue 12: module-utils (helper block) --
-    # -- issue 12: optim (helper block) --
 }
 WITH_PARAMETERS = [name for name, layer in LAYERS.items() if layer.has_parameters]
 OTHER = {np.float32: np.float64, np.float64: np.float32}
@@ -627,7 +624,7 @@ BAD: list[Bad] = [
         ("xavier_uniform_(0-d)", lambda: nn.init.xavier_uniform_(Value(5.0)), "()|0"),
         ("xavier_uniform_('a')", lambda: nn.init.xavier_uniform_("a"), "str"),
     ),
-    # -- issue 12: activation (helper block) --
+    # activations
     *wrong("LeakyReLU", ("LeakyReLU",),
         ("LeakyReLU('a')", lambda: nn.LeakyReLU("a"), "negative_slope&str"),
         ("LeakyReLU(True)", lambda: nn.LeakyReLU(True), "negative_slope&bool"),
@@ -670,7 +667,7 @@ BAD: list[Bad] = [
         ("LogSoftmax()", lambda: nn.LogSoftmax(), "dim=None|dim"),
         ("LogSoftmax('a')", lambda: nn.LogSoftmax("a"), "dim&str"),
     ),
-    # -- issue 12: functional-loss (helper block) --
+    # nn.functional and its losses
     *wrong("cross_entropy", ("cross_entropy",),
         ("weight (2,) for 3 classes", lambda: ce(Y, np.ones(2)), "(2,)&3"),
         ("weight 'a'", lambda: ce(Y, "a"), "str|weight"),
@@ -784,7 +781,7 @@ BAD: list[Bad] = [
         ("dim 2", lambda: F.normalize(np.ones((2, 3)), dim=2), "2", (*CLEAR, IndexError)),
         ("a str", lambda: F.normalize("abc"), "str"),
     ),
-    # -- issue 12: module-utils (helper block) --
+    # modules, containers and nn.utils
     *wrong("ModuleList", ("ModuleList",),
         ("ModuleList([1])", lambda: nn.ModuleList([1]), "int"),
         ("ModuleList(5)", lambda: nn.ModuleList(5), "int|5"),
@@ -866,7 +863,7 @@ BAD: list[Bad] = [
         ("vec 2-D", lambda: nn.utils.vector_to_parameters(np.ones((2, 4)), params()), "(2, 4)"),
         ("parameters 5", lambda: nn.utils.vector_to_parameters(np.ones(3), 5), "int|5"),
     ),
-    # -- issue 12: optim (helper block) --
+    # optimizers and schedules
     *wrong("RMSprop", ("RMSprop",),
         ("RMSprop(lr=-1)", lambda: nn.RMSprop(params(), lr=-1.0), "-1"),
         ("RMSprop(alpha=1)", lambda: nn.RMSprop(params(), alpha=1.0), "alpha&1.0"),
@@ -1026,13 +1023,10 @@ NOT_SWEPT = {
     "init": "a module: its names are swept one by one",
     "optim": "a module: its names are swept one by one",
     "lr_scheduler": "a module: its names are swept one by one",
-    # -- issue 12: activation (helper block) --
-    # -- issue 12: functional-loss (helper block) --
-    # -- issue 12: module-utils (helper block) --
+    # modules, containers and nn.utils
     "utils": "a module: its names are swept one by one",
     "clip_grad": "a module of nn.utils: its names are swept there",
     "convert_parameters": "a module of nn.utils: its names are swept there",
-    # -- issue 12: optim (helper block) --
 }
 MODULES = [nn, F, nn.init, nn.data, nn.optim, nn.optim.lr_scheduler, nn.utils]
 

@@ -184,7 +184,7 @@ OPS: dict[str, Op] = {
     "softmax.softmax": Op(lambda v: tg.softmax(rows(v)), nan=by_row),
     "softmax.log_softmax": Op(lambda v: tg.log_softmax(rows(v)), nan=by_row),
     "softmax.logsumexp": Op(lambda v: tg.logsumexp(v.reshape(-1), axis=0), nan=reduced),
-    # -- issue 12: elementwise (helper block) --
+    # elementwise functions
     "unary.square": Op(lambda v: v.square()),
     "unary.rsqrt": Op(lambda v: v.rsqrt(), Domain((1e-6, 17.0, 88.0, 1e4), lo=0.125)),
     "unary.reciprocal": Op(lambda v: v.reciprocal(), Domain((17.0, -17.0, 1e4, -1e4), lo=0.125)),
@@ -206,7 +206,7 @@ OPS: dict[str, Op] = {
     "arithmetic.remainder": Op(lambda v: v % 1.5),
     "arithmetic.fmod": Op(lambda v: tg.fmod(v, -1.5)),
     "arithmetic.lerp": Op(lambda v: tg.lerp(v, 1.5, v * 0.25)),
-    # -- issue 12: activation (helper block) --
+    # activations
     "activation.leaky_relu": Op(lambda v: tg.leaky_relu(v, 0.1)),
     "activation.gelu": Op(lambda v: tg.gelu(v)),
     "activation.elu": Op(lambda v: tg.elu(v, 0.5)),
@@ -218,7 +218,7 @@ OPS: dict[str, Op] = {
     "activation.mish": Op(lambda v: tg.mish(v)),
     "activation.logsigmoid": Op(lambda v: tg.logsigmoid(v)),
     "activation.softsign": Op(lambda v: tg.softsign(v)),
-    # -- issue 12: reduce (helper block) --
+    # reductions and statistics
     "reduce.prod": Op(lambda v: v.prod(), nan=reduced),
     "reduce.cumsum": Op(lambda v: v.cumsum(), nan=spread),
     "reduce.cumprod": Op(lambda v: tg.cumprod(v), nan=spread),
@@ -231,7 +231,7 @@ OPS: dict[str, Op] = {
     "reduce.all": Op(lambda v: v.all(), nan=None),
     "reduce.any": Op(lambda v: tg.any(v), nan=None),
     "reduce.max(dim=)": Op(lambda v: rows(v).max(dim=-1, keepdim=True).values, nan=by_row),
-    # -- issue 12: select-index (helper block) --
+    # gathers, scatters and masks
     "index.gather": Op(lambda v: tg.gather(v.reshape(-1), 0, np.arange(v.size)[::-1]), nan=moved),
     "index.take_along_axis": Op(
         lambda v: tg.take_along_axis(v.reshape(-1), -1 - np.arange(v.size), 0), nan=moved
@@ -254,7 +254,7 @@ OPS: dict[str, Op] = {
     "index.masked_fill": Op(lambda v: v.masked_fill(v > 0, 0.5)),  # NaN > 0 keeps the NaN
     "select.tril": Op(lambda v: tg.tril(v.reshape(-1, 1)), nan=moved),  # keeps every element
     "select.triu": Op(lambda v: tg.triu(v.reshape(1, -1)), nan=moved),
-    # -- issue 12: shape-linalg (helper block) --
+    # building, splitting, outer and einsum
     "shape.pad": Op(
         lambda v: tg.ops.shape.pad(v.reshape(1, -1), (0, 0, 1, 1), "replicate"), nan=moved
     ),
@@ -927,7 +927,7 @@ BAD: list[Bad] = [
         ("manual_seed(1.5)", lambda: tg.manual_seed(1.5), "float|1.5"),
         ("manual_seed(True)", lambda: tg.manual_seed(True), "bool"),
     ),
-    # -- issue 12: elementwise (helper block) --
+    # elementwise functions
     *wrong("unary.sin", ("sin",),
         ("sin('a')", lambda: tg.sin("a"), "str"),
         ("sin(array)", lambda: tg.sin(np.ones(2)), "ndarray"),
@@ -968,7 +968,7 @@ BAD: list[Bad] = [
         ("lerp(v, v, complex)", lambda: m().lerp(m(), 1j), "complex"),
         ("lerp(shapes)", lambda: tg.lerp(m(), np.ones(4), 0.5), "(2, 3)&(4,)"),
     ),
-    # -- issue 12: activation (helper block) --
+    # activations
     *wrong("activation.leaky_relu", ("leaky_relu",),
         ("leaky_relu('a')", lambda: tg.leaky_relu("a"), "str"),
         ("leaky_relu(v, 'a')", lambda: tg.leaky_relu(m(), "a"), "negative_slope&str"),
@@ -1011,7 +1011,7 @@ BAD: list[Bad] = [
     *wrong("activation.softsign", ("softsign",),
         ("softsign(object array)", lambda: tg.softsign(np.array([1.0, None])), "object"),
     ),
-    # -- issue 12: reduce (helper block) --
+    # reductions and statistics
     *wrong("reduce.var", ("var",),
         ("var(correction and unbiased)",
             lambda: m().var(correction=1, unbiased=True), "correction=1&unbiased=True"),
@@ -1064,7 +1064,7 @@ BAD: list[Bad] = [
         ("min(dim=0, keepdim='yes')", lambda: m().min(dim=0, keepdim="yes"), "str|'yes'"),
         ("min(dim=1) of nothing", lambda: Value(np.ones((2, 0))).min(dim=1), "(2, 0)"),
     ),
-    # -- issue 12: select-index (helper block) --
+    # gathers, scatters and masks
     *wrong("index.gather", ("gather",),
         ("gather('a', 0, index)", lambda: tg.gather("a", 0, [0]), "str"),
         ("gather(dim='a')", lambda: m().gather("a", [[0]]), "str|'a'"),
@@ -1142,7 +1142,7 @@ BAD: list[Bad] = [
         ("where('a')", lambda: tg.where("a"), "<U1|str"),
         ("where(None)", lambda: tg.where(None), "None|object"),
     ),
-    # -- issue 12: shape-linalg (helper block) --
+    # building, splitting, outer and einsum
     *wrong("shape.pad", ("pad",),
         ("pad(list)", lambda: tg.ops.shape.pad([1.0], (1, 1)), "list"),
         ("pad('a')", lambda: tg.ops.shape.pad(m(), "a"), "str|'a'"),
