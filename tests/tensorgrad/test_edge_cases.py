@@ -273,3 +273,11 @@ def test_softmax_over_an_empty_axis_is_empty_without_a_warning(name: str) -> Non
     # An empty axis that is not reduced over: nothing to compute, and no warning either.
     z = tg.logsumexp(Value(np.zeros((0, 3))), axis=-1)
     assert z.shape == (0,)
+
+
+def test_where_gives_the_branch_not_taken_zero_even_under_an_infinite_gradient() -> None:
+    """As PyTorch's where: 0, not inf * 0 = NaN, for the element not picked."""
+    a, b = Value([1.0, 2.0]), Value([3.0, 4.0])
+    tg.where(np.array([True, False]), a, b).backward(np.array([np.inf, np.inf]))
+    np.testing.assert_array_equal(a.grad, [np.inf, 0.0])
+    np.testing.assert_array_equal(b.grad, [0.0, np.inf])

@@ -154,9 +154,14 @@ def _nonzero(condition: object) -> tuple[npt.NDArray[np.intp], ...]:
 
 
 def _where_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
-    """d where(m, a, b) = m da + (1 - m) db"""
-    mask = saved[2]
-    return unbroadcast(g * mask if i == 0 else g * ~mask, saved[i])
+    """d where(m, a, b) = m da + (1 - m) db
+
+    Ties: the branch not taken gets 0, even where the result's gradient is inf or NaN (not
+    ``g * 0``, which would be NaN there), as PyTorch's.
+    """
+    mask = saved[2] if i == 0 else ~saved[2]
+    picked = where(mask, g, 0.0) if isinstance(g, Value) else np.where(mask, g, g.dtype.type(0))
+    return unbroadcast(picked, saved[i])
 
 
 def tril(x: Value, diagonal: int = 0) -> Value:
