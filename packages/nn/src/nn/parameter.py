@@ -4,6 +4,9 @@ A :class:`Parameter` is a tensorgrad :class:`~tensorgrad.Value` with one extra m
 when a module holds it, :meth:`Module.parameters <nn.Module.parameters>` finds it, so an
 optimizer updates it and ``state_dict`` saves it. Other Values a module happens to hold
 (a constant mask, a cached result) are not parameters.
+
+Internal (public so that other nn modules can import it, but not part of the API):
+``parameter_list``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import numpy as np
 from nn.checks import describe
 from tensorgrad import Value
 
-__all__ = ["Parameter", "parameter_list"]
+__all__ = ["Parameter"]  # the user-facing API; parameter_list is internal
 
 
 class Parameter(Value):
