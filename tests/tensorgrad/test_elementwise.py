@@ -385,11 +385,25 @@ def test_clamp_errors() -> None:
         v.clamp(Value(np.zeros(3)))
 
 
-# -- the functions take Values only, as PyTorch's take tensors ------------------------------------
+# -- the functions take a Value, or a numpy array or a number as a constant ---------------------
 
 
-@pytest.mark.parametrize("name", [*VALUES, "sign", "floor", "ceil", "trunc", "round", "exp", "abs"])
-@pytest.mark.parametrize("given_", [np.ones(2), [1.0], 2.0, "a", None])
-def test_functions_refuse_what_is_not_a_value(name: str, given_: Any) -> None:
-    with pytest.raises(TypeError, match=rf"^{name}: expected a Value, got {type(given_).__name__}"):
+FUNCTIONS = [*VALUES, "sign", "floor", "ceil", "trunc", "round", "exp", "abs"]
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("given_", [np.array([0.5, 2.0]), np.array([1, 2]), 2.0, 3])
+def test_functions_take_arrays_and_numbers_as_constants(name: str, given_: Any) -> None:
+    out = getattr(tg, name)(given_)
+    expected = getattr(tg, name)(Value(given_, requires_grad=False))
+    np.testing.assert_array_equal(out.data, expected.data)
+    assert out.dtype == expected.dtype == np.float64
+    assert not out.requires_grad
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+@pytest.mark.parametrize("given_", [[1.0], "a", None, 1j, np.ones(2, complex)])
+def test_functions_refuse_what_is_not_real_numbers(name: str, given_: Any) -> None:
+    shown = "complex128" if isinstance(given_, np.ndarray) else type(given_).__name__
+    with pytest.raises(TypeError, match=rf"^{name}: .*{shown}"):
         getattr(tg, name)(given_)

@@ -481,7 +481,7 @@ WRONG: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         "gather of a list",
         lambda: tg.gather([1.0], 0, [0]),
         TypeError,
-        "gather: input must be a Value, got list",
+        "gather: expected Values, numpy arrays or numbers, got list",
     ),
     (
         "gather float index",
@@ -547,9 +547,9 @@ WRONG: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
     ),
     (
         "take_along_axis of a number",
-        lambda: tg.take_along_axis(2.0, [0]),
+        lambda: tg.take_along_axis(None, [0]),
         TypeError,
-        r"take_along_axis: arr must be a Value, got float",
+        r"take_along_axis: expected Values, numpy arrays or numbers, got NoneType",
     ),
     (
         "take_along_axis None",
@@ -735,7 +735,7 @@ WRONG: list[tuple[str, Callable[[], Any], type[Exception], str]] = [
         TypeError,
         r"triu: diagonal must be an int, got bool",
     ),
-    ("tril str", lambda: tg.tril("a"), TypeError, r"tril: input must be a Value, got str"),
+    ("tril str", lambda: tg.tril("a"), TypeError, r"tril: expected Values, .* got str"),
 ]
 
 

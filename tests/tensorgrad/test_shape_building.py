@@ -112,7 +112,7 @@ def test_pad_keeps_float32(mode: str) -> None:
 
 
 PAD_ERRORS = [
-    (lambda: pad(np.ones(3), (1, 1)), TypeError, "pad: expected a Value, got ndarray"),
+    (lambda: pad("abc", (1, 1)), TypeError, "pad: expected Values, .* got str"),
     (lambda: pad(Value([1.0]), (1,)), ValueError, "even number of sizes, got 1"),
     (lambda: pad(Value([1.0]), (1, 1, 1, 1)), ValueError, r"pads 2 axes, .* shape \(1,\) has 1"),
     (lambda: pad(Value([1.0]), (1.5, 1)), TypeError, "pad: pad .* must be an int, got float"),
@@ -185,7 +185,7 @@ FLIP_ROLL_ERRORS = [
     (lambda: tg.roll(Value([[1.0]]), (1, 1)), ValueError, r"without dims, .* got \(1, 1\)"),
     (lambda: tg.roll(Value([[1.0]]), (1, 1), 0), ValueError, "same length"),
     (lambda: tg.roll(Value([1.0]), 1, 3), np.exceptions.AxisError, "roll: axis 3"),
-    (lambda: tg.roll([1.0], 1), TypeError, "roll: expected a Value, got list"),
+    (lambda: tg.roll([1.0], 1), TypeError, "roll: expected Values, .* got list"),
 ]
 
 
@@ -345,7 +345,7 @@ SPLIT_ERRORS = [
     (lambda: tg.chunk(Value(1.0), 1), ValueError, "chunk: a 0-d Value"),
     (lambda: tg.unbind(Value(1.0)), ValueError, "unbind: a 0-d Value"),
     (lambda: tg.unbind(Value([1.0]), (0,)), TypeError, "unbind: axis must be one int"),
-    (lambda: tg.unbind(np.ones(2)), TypeError, "unbind: expected a Value, got ndarray"),
+    (lambda: tg.unbind(np.array(["a"])), TypeError, "unbind: .*dtype <U1"),
 ]
 
 

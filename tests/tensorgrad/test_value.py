@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import importlib
 import pickle
 import re
 from typing import Any
@@ -12,6 +13,8 @@ import pytest
 
 import tensorgrad as tg
 from tensorgrad import Tensor, Value
+from tensorgrad.ops import activation, arithmetic, linalg, softmax, unary
+from tensorgrad.ops import reduce as reductions
 
 # -- the seed's example -----------------------------------------------------------------------
 
@@ -725,3 +728,114 @@ def test_flatten_and_expand_as_pytorch() -> None:
     np.testing.assert_array_equal(c.grad, [[12.0], [12.0]])
     with pytest.raises(ValueError, match="expand: -1 is not allowed for the new axis 0"):
         c.expand(-1, 2, 3)
+
+
+# -- the input of an op: a Value, or a numpy array or a number as a constant -------------------
+
+# One call per op of tensorgrad.ops whose first argument is its input, given that input.
+INPUT_OPS: dict[str, Any] = {
+    **{
+        f"unary.{name}": lambda f, x: f(x)
+        for name in unary.__all__
+        if name not in ("astype", "clamp", "clip")
+    },
+    "unary.astype": lambda f, x: f(x, np.float32),
+    "unary.clamp": lambda f, x: f(x, 0.75, 1.25),
+    "unary.clip": lambda f, x: f(x, 0.75, None),
+    **{f"activation.{name}": lambda f, x: f(x) for name in activation.__all__},
+    **{f"softmax.{name}": lambda f, x: f(x) for name in softmax.__all__},
+    **{f"reduce.{name}": lambda f, x: f(x) for name in reductions.__all__},
+    "reduce.max(dim)": lambda f, x: f(x, 0),
+    "arithmetic.neg": lambda f, x: f(x),
+    "shape.reshape": lambda f, x: f(x, -1),
+    "shape.flatten": lambda f, x: f(x),
+    "shape.squeeze": lambda f, x: f(x),
+    "shape.unsqueeze": lambda f, x: f(x, 0),
+    "shape.transpose": lambda f, x: f(x),
+    "shape.permute": lambda f, x: f(x, 1, 0),
+    "shape.swapaxes": lambda f, x: f(x, 0, -1),
+    "shape.broadcast_to": lambda f, x: f(x, (2, 2, 3)),
+    "shape.pad": lambda f, x: f(x, (1, 1)),
+    "shape.flip": lambda f, x: f(x, (0,)),
+    "shape.roll": lambda f, x: f(x, 1),
+    "shape.repeat": lambda f, x: f(x, 2, 1),
+    "shape.tile": lambda f, x: f(x, (2,)),
+    "shape.repeat_interleave": lambda f, x: f(x, 2),
+    "shape.split": lambda f, x: f(x, 1),
+    "shape.chunk": lambda f, x: f(x, 2),
+    "shape.unbind": lambda f, x: f(x),
+    "index.getitem": lambda f, x: f(x, ...),
+    "index.gather": lambda f, x: f(x, 0, [[1, 0, 1]]),
+    "index.take_along_axis": lambda f, x: f(x, [[0], [2]], axis=1),
+    "index.index_select": lambda f, x: f(x, 0, [1]),
+    "index.scatter": lambda f, x: f(x, 0, [[1, 0, 1]], 0.0),
+    "index.scatter_add": lambda f, x: f(x, 0, [[1, 0, 1]], reductions.sum(x, 0, keepdims=True)),
+    "index.masked_fill": lambda f, x: f(x, np.array([True, False, True]), 0.0),
+    "select.tril": lambda f, x: f(x),
+    "select.triu": lambda f, x: f(x),
+}
+
+# The ops of two operands or more, which took constants already (and take them as before).
+MANY_OPERANDS = {
+    *(f"arithmetic.{name}" for name in arithmetic.__all__ if name != "neg"),
+    "select.compare",
+    "select.where",
+    "shape.concatenate",
+    "shape.stack",
+    *(f"linalg.{name}" for name in linalg.__all__),
+}
+
+
+def test_every_op_of_one_input_is_in_the_table() -> None:
+    names = {f"{module}.{name}" for module in tg.ops.__all__ for name in _module(module).__all__}
+    assert names - MANY_OPERANDS == {key for key in INPUT_OPS if "(" not in key}
+
+
+def _module(name: str) -> Any:
+    return importlib.import_module(f"tensorgrad.ops.{name}")
+
+
+def _results(result: Any) -> list[Any]:
+    """What an op gave, as a list of (array, dtype, requires_grad), for comparing."""
+    if isinstance(result, tuple):
+        return [r for part in result for r in _results(part)]
+    if isinstance(result, Value):
+        return [(result.numpy(), result.dtype, result.requires_grad)]
+    return [(np.asarray(result), np.asarray(result).dtype, False)]
+
+
+def _outcome(call: Any, f: Any, x: Any) -> list[Any] | tuple[type[Exception], str]:
+    try:
+        return _results(call(f, x))
+    except (TypeError, ValueError, IndexError) as error:
+        return type(error), str(error)
+
+
+@pytest.mark.parametrize("key", sorted(INPUT_OPS))
+@pytest.mark.parametrize(
+    "given_",
+    [
+        np.array([[0.5, 1.0, 2.0], [1.5, 0.25, 1.0]]),
+        np.array([[0.5, 1.0, 2.0], [1.5, 0.25, 1.0]], np.float32),
+        np.array([[1, 2, 3], [2, 1, 1]]),
+        1.5,
+        2,
+    ],
+    ids=["float64", "float32", "int", "float", "int number"],
+)
+def test_ops_take_an_array_or_a_number_as_a_constant_value(key: str, given_: Any) -> None:
+    module, name = key.split("(")[0].split(".")
+    f, call = getattr(_module(module), name), INPUT_OPS[key]
+    expected = _outcome(call, f, Value(given_, requires_grad=False))
+    if isinstance(given_, np.ndarray):  # where a Value of this shape works, so must the array
+        assert isinstance(expected, list), expected
+    got = _outcome(call, f, given_)
+    assert type(got) is type(expected), (got, expected)
+    if isinstance(expected, tuple):  # a 0-d Value refused too: the same error for a number
+        assert got == expected
+        return
+    assert len(got) == len(expected)
+    for (array, dtype, requires_grad), (array_, dtype_, _) in zip(got, expected):
+        np.testing.assert_array_equal(array, array_)
+        assert dtype == dtype_
+        assert not requires_grad

@@ -37,12 +37,13 @@ import numpy as np
 
 from tensorgrad.grad_mode import _modes
 from tensorgrad.node import BackwardFn, Node
-from tensorgrad.tensor import Array, Value
+from tensorgrad.tensor import Array, Value, float_dtype
 
 __all__ = [
     "Array",
     "Like",
     "Operand",
+    "as_value",
     "in_float",
     "like",
     "new_value",
@@ -292,6 +293,62 @@ def operand_data(x: object, op: str = "") -> Any:
         # (a 0-d array too: a number, as PyTorch treats a 0-d tensor in type promotion)
         return x.item() if isinstance(x, np.generic) or x.ndim == 0 else x
     return NotImplemented
+
+
+def as_value(x: object, op: str) -> Value:
+    """The input of an op as a Value: a Value itself, a numpy array or a number as a constant.
+
+    This is the one rule for an op's input (``exp(x)``, ``sum(x)``, ``reshape(x, ...)``...):
+    a numpy array or a number is data, a Value that requires no gradient, as it is when it
+    is mixed into an expression. Its floats keep their dtype and ints and bools become
+    float64, as :class:`~tensorgrad.Value` converts them; the array is not copied.
+
+    Parameters
+    ----------
+    x : Value, ndarray or number
+        The input.
+    op : str
+        The op's name, for the error.
+
+    Returns
+    -------
+    Value
+        ``x`` itself if it is a Value, else a constant Value around its numbers.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is neither a Value nor real numbers (a string, None, a list, complex
+        numbers, an array of objects or of float16...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import as_value
+    >>> x = Value([1.0])
+    >>> as_value(x, "exp") is x
+    True
+    >>> c = as_value(np.array([1, 2]), "exp")
+    >>> c.data, c.requires_grad
+    (array([1., 2.]), False)
+    >>> as_value("two", "exp")
+    Traceback (most recent call last):
+      ...
+    TypeError: exp: expected Values, numpy arrays or numbers, got str
+    """
+    if isinstance(x, Value):  # the hot path: one test, nothing else
+        return x
+    # operand_data refuses arrays of complex numbers, strings or objects, naming op; it gives
+    # the number of a 0-d array or a numpy scalar, whose dtype the Value keeps all the same.
+    if operand_data(x, op) is NotImplemented:
+        raise type_error(op, x)
+    data = np.asarray(x)
+    if data.dtype.kind in "biu":
+        data = data.astype(np.float64)
+    else:
+        float_dtype(data.dtype, op)  # refuses float16, naming op
+    return new_value(data)
 
 
 def in_float(data: Any, other: Any) -> Any:

@@ -28,7 +28,7 @@ import numpy as np
 from tensorgrad import special
 from tensorgrad.axes import real_arg
 from tensorgrad.ops import select, unary
-from tensorgrad.record import Operand, new_value, operand_data, plain, record, type_error
+from tensorgrad.record import Operand, as_value, new_value, plain, record
 from tensorgrad.tensor import Value
 
 __all__ = [
@@ -89,7 +89,7 @@ def leaky_relu(x: Operand, negative_slope: float = 0.01) -> Value:
     >>> y.data, x.grad
     (array([-0.2,  0. ,  3. ]), array([0.1, 0.1, 1. ]))
     """
-    x = _input(x, "leaky_relu")
+    x = as_value(x, "leaky_relu")
     slope = real_arg(negative_slope, "negative_slope", "leaky_relu")
     a = x._data
     data = np.where(a > 0, a, a * slope)
@@ -152,7 +152,7 @@ def relu6(x: Operand) -> Value:
 
 
 def _hardtanh(x: Operand, min_val: Any, max_val: Any, op: str) -> Value:
-    x = _input(x, op)
+    x = as_value(x, op)
     lo, hi = real_arg(min_val, "min_val", op), real_arg(max_val, "max_val", op)
     if lo > hi:
         raise ValueError(f"{op}: min_val ({lo!r}) cannot be greater than max_val ({hi!r})")
@@ -222,7 +222,7 @@ def selu(x: Operand) -> Value:
 
 
 def _elu(x: Operand, alpha: float, scale: float, op: str) -> Value:
-    x = _input(x, op)
+    x = as_value(x, op)
     a = x._data
     # expm1 of min(x, 0): the branch for x <= 0 never overflows, and is accurate near 0.
     negative = np.expm1(np.minimum(a, 0)) * (alpha * scale)
@@ -258,7 +258,7 @@ def silu(x: Operand) -> Value:
     >>> y.data, x.grad
     (array([   -0.,     0., 10000.]), array([-0. ,  0.5,  1. ]))
     """
-    x = _input(x, "silu")
+    x = as_value(x, "silu")
     a = x._data
     data = a * _on(unary.sigmoid, a)
     return record(data, "silu", _silu_backward, (x,), (a,))
@@ -304,7 +304,7 @@ def softplus(x: Operand, beta: float = 1.0, threshold: float = 20.0) -> Value:
     >>> y.data, x.grad
     (array([0.00000000e+00, 6.93147181e-01, 1.00000000e+04]), array([0. , 0.5, 1. ]))
     """
-    x = _input(x, "softplus")
+    x = as_value(x, "softplus")
     b = real_arg(beta, "beta", "softplus")
     t = real_arg(threshold, "threshold", "softplus")
     a = x._data
@@ -343,7 +343,7 @@ def logsigmoid(x: Operand) -> Value:
     >>> y.data, x.grad
     (array([-1.00000000e+04, -6.93147181e-01, -0.00000000e+00]), array([1. , 0.5, 0. ]))
     """
-    x = _input(x, "logsigmoid")
+    x = as_value(x, "logsigmoid")
     a = x._data
     data = -_softplus_array(-a)  # log σ(x) = -log(1 + e**-x)
     return record(data, "logsigmoid", _logsigmoid_backward, (x,), (a,))
@@ -363,7 +363,7 @@ def mish(x: Operand) -> Value:
     >>> mish(Value([-1e4, 0.0, 1.0, 1e4])).data
     array([-0.00000000e+00,  0.00000000e+00,  8.65098388e-01,  1.00000000e+04])
     """
-    x = _input(x, "mish")
+    x = as_value(x, "mish")
     a = x._data
     data = a * np.tanh(_softplus_array(a))
     return record(data, "mish", _mish_backward, (x,), (a,))
@@ -393,7 +393,7 @@ def softsign(x: Operand) -> Value:
     >>> y.data, x.grad
     (array([-0.75,  0.  ,  0.5 ]), array([0.0625, 1.    , 0.25  ]))
     """
-    x = _input(x, "softsign")
+    x = as_value(x, "softsign")
     a = x._data
     data = a / (1 + np.abs(a))
     return record(data, "softsign", _softsign_backward, (x,), (a,))
@@ -440,7 +440,7 @@ def gelu(x: Operand, approximate: str = "none") -> Value:
     >>> gelu(x, approximate="tanh").data
     array([-0.15880801,  0.        ,  0.84119199])
     """
-    x = _input(x, "gelu")
+    x = as_value(x, "gelu")
     if not isinstance(approximate, str):
         raise TypeError(
             f"gelu: approximate must be a string, 'none' or 'tanh', got "
@@ -481,16 +481,6 @@ def _gelu_tanh_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any
 
 
 # -- for the forwards and the formulas ----------------------------------------------------------
-
-
-def _input(x: Operand, op: str) -> Value:
-    """``x`` if it is a Value; a constant Value for a numpy array or a number; else a
-    TypeError naming ``op``."""
-    if isinstance(x, Value):
-        return x
-    if operand_data(x, op) is NotImplemented:
-        raise type_error(op, x)
-    return Value(x, requires_grad=False)
 
 
 def _softplus_array(z: Any) -> Any:

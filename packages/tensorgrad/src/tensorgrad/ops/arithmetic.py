@@ -22,6 +22,7 @@ from tensorgrad.ops import select
 from tensorgrad.record import (
     Array,
     Operand,
+    as_value,
     in_float,
     node_of,
     operand_data,
@@ -221,7 +222,7 @@ def _pow_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return unbroadcast(g * out * _log(a), b)
 
 
-def neg(x: Value) -> Value:
+def neg(x: Operand) -> Value:
     """``-x``.
 
     Examples
@@ -231,6 +232,7 @@ def neg(x: Value) -> Value:
     >>> neg(Value([1.0, -2.0])).numpy()
     array([-1.,  2.])
     """
+    x = as_value(x, "neg")
     return record(np.negative(x._data), "neg", _neg_backward, (x,), (None,))
 
 

@@ -29,6 +29,7 @@ from tensorgrad.broadcast import unbroadcast
 from tensorgrad.record import (
     Array,
     Operand,
+    as_value,
     in_float,
     like,
     operand_data,
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 
-def getitem(x: Value, index: Any) -> Value:
+def getitem(x: Operand, index: Any) -> Value:
     """``x[index]``, with numpy's meaning of an index (which PyTorch shares).
 
     An index is one part, or a tuple of parts, each one of: an int (negative from the
@@ -59,7 +60,7 @@ def getitem(x: Value, index: Any) -> Value:
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         The Value to index.
     index : object
         What to take: an int, a slice, None, ``...``, an array or list of ints or of
@@ -96,6 +97,7 @@ def getitem(x: Value, index: Any) -> Value:
     ...
     IndexError: index into a Value of shape (3,): index 3 is out of bounds for axis 0 with size 3
     """
+    x = as_value(x, "getitem")
     # A Value is refused before numpy sees it: numpy would read it as a sequence of floats
     # (an error), but an empty one as an empty list of ints (a silent empty result). The
     # test is written out for each case, without a loop over a 1-tuple: it runs every time.
@@ -171,7 +173,7 @@ def _index_add_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any
 # -- gathers: x[index], with the index built from the arguments (one int array per axis) --------
 
 
-def gather(x: Value, dim: int, index: npt.ArrayLike) -> Value:
+def gather(x: Operand, dim: int, index: npt.ArrayLike) -> Value:
     """The elements of ``x`` that ``index`` names along ``dim``, as PyTorch's ``gather``: for
     a 3-D ``x`` and ``dim=1``, ``out[i, j, k] = x[i, index[i, j, k], k]``.
 
@@ -185,7 +187,7 @@ def gather(x: Value, dim: int, index: npt.ArrayLike) -> Value:
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         What to pick from.
     dim : int
         The axis along which ``index`` picks (negative from the end).
@@ -201,8 +203,8 @@ def gather(x: Value, dim: int, index: npt.ArrayLike) -> Value:
     Raises
     ------
     TypeError
-        If ``x`` is not a Value, ``dim`` not an int, or ``index`` not integers (floats,
-        bools, a Value...).
+        If ``x`` is not a Value or real numbers, ``dim`` not an int, or ``index`` not
+        integers (floats, bools, a Value...).
     ValueError
         If ``index`` has another number of axes than ``x``, or is longer than ``x`` along an
         axis other than ``dim``.
@@ -224,8 +226,8 @@ def gather(x: Value, dim: int, index: npt.ArrayLike) -> Value:
     array([[2., 0.],
            [1., 1.]])
     """
+    x = as_value(x, "gather")
     op = "gather"
-    _check_value(x, op)
     idx = _index_array(index, op, "index")
     shape, index_shape = _as_many_axes(x.shape, idx.shape, op, "index")
     (axis,) = single_axis(dim, len(shape), op)
@@ -241,7 +243,7 @@ def gather(x: Value, dim: int, index: npt.ArrayLike) -> Value:
     return _take(x, parts, shape, idx.shape, op)
 
 
-def take_along_axis(arr: Value, indices: npt.ArrayLike, axis: int | None = -1) -> Value:
+def take_along_axis(arr: Operand, indices: npt.ArrayLike, axis: int | None = -1) -> Value:
     """The elements of ``arr`` that ``indices`` names along ``axis``, as numpy's
     ``take_along_axis`` (the gather of :func:`gather`, with numpy's rules).
 
@@ -252,7 +254,7 @@ def take_along_axis(arr: Value, indices: npt.ArrayLike, axis: int | None = -1) -
 
     Parameters
     ----------
-    arr : Value
+    arr : Value, ndarray or number
         What to pick from.
     indices : array_like of int
         A numpy array of any integer dtype, or a (nested) list of ints, each in
@@ -269,7 +271,8 @@ def take_along_axis(arr: Value, indices: npt.ArrayLike, axis: int | None = -1) -
     Raises
     ------
     TypeError
-        If ``arr`` is not a Value, ``axis`` not an int or None, or ``indices`` not integers.
+        If ``arr`` is not a Value or real numbers, ``axis`` not an int or None, or
+        ``indices`` not integers.
     ValueError
         If ``indices`` has another number of axes than ``arr`` (is not 1-D, for
         ``axis=None``), or the shapes do not broadcast apart from ``axis``.
@@ -290,8 +293,8 @@ def take_along_axis(arr: Value, indices: npt.ArrayLike, axis: int | None = -1) -
     array([[2.],
            [4.]])
     """
+    arr = as_value(arr, "take_along_axis")
     op = "take_along_axis"
-    _check_value(arr, op, "arr")
     idx = _index_array(indices, op, "indices")
     shape: tuple[int, ...]
     if axis is None:
@@ -317,7 +320,7 @@ def take_along_axis(arr: Value, indices: npt.ArrayLike, axis: int | None = -1) -
     return _take(arr, parts, shape, out_shape, op)
 
 
-def index_select(x: Value, dim: int, index: npt.ArrayLike) -> Value:
+def index_select(x: Operand, dim: int, index: npt.ArrayLike) -> Value:
     """The slices of ``x`` at the positions ``index`` lists along ``dim``, as PyTorch's
     ``index_select``: ``x[:, index]`` for ``dim=1``.
 
@@ -326,7 +329,7 @@ def index_select(x: Value, dim: int, index: npt.ArrayLike) -> Value:
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         What to select from.
     dim : int
         The axis along which to select (negative from the end).
@@ -342,7 +345,7 @@ def index_select(x: Value, dim: int, index: npt.ArrayLike) -> Value:
     Raises
     ------
     TypeError
-        If ``x`` is not a Value, ``dim`` not an int, or ``index`` not integers.
+        If ``x`` is not a Value or real numbers, ``dim`` not an int, or ``index`` not integers.
     IndexError
         If ``index`` has more than one axis, or an index is out of bounds (for a 0-d ``x``:
         if ``index`` is not one 0).
@@ -362,8 +365,8 @@ def index_select(x: Value, dim: int, index: npt.ArrayLike) -> Value:
     array([[1., 0., 2.],
            [1., 0., 2.]])
     """
+    x = as_value(x, "index_select")
     op = "index_select"
-    _check_value(x, op)
     idx = _index_array(index, op, "index")
     if idx.ndim > 1:
         raise IndexError(f"index_select: index must be 1-D (or one int), got shape {idx.shape}")
@@ -400,7 +403,7 @@ def _take_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 # -- scatters: x[index] = src (or += src), on a copy of x -------------------------------------
 
 
-def scatter_add(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
+def scatter_add(x: Operand, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
     """``x`` with ``src`` added at the positions that ``index`` names along ``dim``, as
     PyTorch's ``scatter_add`` (out of place): for 2-D and ``dim=0``,
     ``out[index[i, j], j] += src[i, j]``; what lands twice adds up.
@@ -413,7 +416,7 @@ def scatter_add(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         Where to add.
     dim : int
         The axis along which ``index`` names positions (negative from the end).
@@ -430,8 +433,8 @@ def scatter_add(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value
     Raises
     ------
     TypeError
-        If ``x`` is not a Value, ``src`` not a Value or an array of ``x``'s dtype, ``dim``
-        not an int, or ``index`` not integers.
+        If ``x`` is not a Value or real numbers, ``src`` not a Value or an array of ``x``'s
+        dtype, ``dim`` not an int, or ``index`` not integers.
     ValueError
         If the numbers of axes differ, or ``index`` is longer than ``src`` or ``x`` (apart
         from ``dim``).
@@ -448,10 +451,11 @@ def scatter_add(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value
     >>> counts.data
     array([1., 0., 2.])
     """
+    x = as_value(x, "scatter_add")
     return _scatter(x, dim, index, src, "scatter_add")
 
 
-def scatter(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
+def scatter(x: Operand, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
     """``x`` with ``src`` written at the positions that ``index`` names along ``dim``, as
     PyTorch's ``scatter`` (out of place): for 2-D and ``dim=0``,
     ``out[index[i, j], j] = src[i, j]``; ``src`` may be one number, written everywhere
@@ -464,7 +468,7 @@ def scatter(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         Where to write.
     dim : int
         The axis along which ``index`` names positions (negative from the end).
@@ -481,7 +485,7 @@ def scatter(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
     Raises
     ------
     TypeError
-        If ``x`` is not a Value, ``src`` not a Value, an array of ``x``'s dtype or a
+        If ``x`` is not a Value or real numbers, ``src`` not a Value, an array of ``x``'s dtype or a
         number, ``dim`` not an int, or ``index`` not integers.
     ValueError
         If the numbers of axes differ, ``index`` is longer than ``src`` or ``x`` (apart
@@ -499,12 +503,12 @@ def scatter(x: Value, dim: int, index: npt.ArrayLike, src: Operand) -> Value:
     array([[0., 0., 1.],
            [1., 0., 0.]])
     """
+    x = as_value(x, "scatter")
     return _scatter(x, dim, index, src, "scatter")
 
 
 def _scatter(x: Value, dim: int, index: npt.ArrayLike, src: Operand, op: str) -> Value:
     """The one forward of :func:`scatter` and :func:`scatter_add`: checks, then the write."""
-    _check_value(x, op)
     idx = _index_array(index, op, "index")
     shape, index_shape = _as_many_axes(x.shape, idx.shape, op, "index")
     src_data = operand_data(src, op)
@@ -583,7 +587,7 @@ def _gathered(g: Any, saved: tuple[Any, ...]) -> Any:
 # -- masked_fill: x[mask] = value, on a copy of x ---------------------------------------------
 
 
-def masked_fill(x: Value, mask: npt.ArrayLike, value: Value | float) -> Value:
+def masked_fill(x: Operand, mask: npt.ArrayLike, value: Value | float) -> Value:
     """``x`` with ``value`` wherever ``mask`` is true, as PyTorch's ``masked_fill``: the
     attention mask's ``scores.masked_fill(~allowed, -inf)``.
 
@@ -593,7 +597,7 @@ def masked_fill(x: Value, mask: npt.ArrayLike, value: Value | float) -> Value:
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         What to fill.
     mask : array_like of bool
         Where to put ``value``: a boolean numpy array (the result of a comparison) or list.
@@ -607,7 +611,8 @@ def masked_fill(x: Value, mask: npt.ArrayLike, value: Value | float) -> Value:
     Raises
     ------
     TypeError
-        If ``x`` is not a Value, ``mask`` not booleans, or ``value`` not a number or a Value.
+        If ``x`` is not a Value or real numbers, ``mask`` not booleans, or ``value`` not a
+        number or a Value.
     ValueError
         If ``mask`` does not broadcast with ``x``, ``value`` is a Value of more than one
         element, or a finite number that overflows ``x``'s dtype.
@@ -621,8 +626,8 @@ def masked_fill(x: Value, mask: npt.ArrayLike, value: Value | float) -> Value:
     array([[ 0.5, -inf],
            [ 1. ,  3. ]])
     """
+    x = as_value(x, "masked_fill")
     op = "masked_fill"
-    _check_value(x, op)
     if isinstance(mask, Value):
         raise TypeError("masked_fill: mask must be booleans (a numpy array or list), got a Value")
     allowed = np.array(mask)  # a copy: a later change of the caller's mask cannot move dx
@@ -665,11 +670,6 @@ def _masked_fill_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> A
 
 
 # -- the checks of the gathers' and the scatters' arguments ------------------------------------
-
-
-def _check_value(x: object, op: str, name: str = "input") -> None:
-    if not isinstance(x, Value):
-        raise TypeError(f"{op}: {name} must be a Value, got {_describe(x)}")
 
 
 def _index_array(index: object, op: str, name: str) -> Array:

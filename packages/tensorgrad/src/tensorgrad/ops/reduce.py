@@ -34,7 +34,7 @@ from tensorgrad.axes import (
 )
 from tensorgrad.broadcast import broadcast_to
 from tensorgrad.ops.shape import concatenate
-from tensorgrad.record import like, operand_data, plain, record, type_error
+from tensorgrad.record import Operand, as_value, like, plain, record
 from tensorgrad.tensor import Value
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ Axis = int | Sequence[int] | None
 
 
 def sum(
-    x: Value,
+    x: Operand,
     axis: Axis = None,
     keepdims: bool = False,
     *,
@@ -84,6 +84,7 @@ def sum(
     >>> x.sum().data, x.sum(axis=0).data, x.sum(axis=-1, keepdims=True).shape
     (array(10.), array([4., 6.]), (2, 1))
     """
+    x = as_value(x, "sum")
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings("sum", axis, dim, None, keepdims, keepdim)
     axes = normalize_axes(axis, x.ndim, "sum")
@@ -101,7 +102,7 @@ def _sum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def mean(
-    x: Value,
+    x: Operand,
     axis: Axis = None,
     keepdims: bool = False,
     *,
@@ -118,6 +119,7 @@ def mean(
     >>> Value([[1.0, 2.0], [3.0, 4.0]]).mean(axis=1).data
     array([1.5, 3.5])
     """
+    x = as_value(x, "mean")
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings("mean", axis, dim, None, keepdims, keepdim)
     axes = normalize_axes(axis, x.ndim, "mean")
@@ -136,7 +138,7 @@ def _mean_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def prod(
-    x: Value,
+    x: Operand,
     axis: Axis = None,
     keepdims: bool = False,
     *,
@@ -162,6 +164,7 @@ def prod(
     array([[ 0.,  6.,  0.],
            [20.,  5.,  4.]])
     """
+    x = as_value(x, "prod")
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings("prod", axis, dim, None, keepdims, keepdim)
     axes, keepdims = _reduction(x, axis, keepdims, "prod")
@@ -205,7 +208,7 @@ def _others(x: Any, axes: tuple[int, ...]) -> Any:
 # -- cumulative sums and products -----------------------------------------------------------
 
 
-def cumsum(x: Value, axis: int | None = None, *, dim: int | None = None) -> Value:
+def cumsum(x: Operand, axis: int | None = None, *, dim: int | None = None) -> Value:
     """Cumulative sum along ``axis`` (one int; None: of the flattened Value, as numpy's).
 
     ``dim`` is PyTorch's spelling of ``axis``; a 0-d Value takes 0 or -1 and is its own
@@ -221,6 +224,7 @@ def cumsum(x: Value, axis: int | None = None, *, dim: int | None = None) -> Valu
     >>> x.cumsum().data
     array([ 1.,  3.,  6., 10., 15., 21.])
     """
+    x = as_value(x, "cumsum")
     return _scan(x, axis, dim, np.cumsum, "cumsum", _cumsum_backward)
 
 
@@ -232,7 +236,7 @@ def _cumsum_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return _flip(_flip(g, axis).cumsum(axis), axis)
 
 
-def cumprod(x: Value, axis: int | None = None, *, dim: int | None = None) -> Value:
+def cumprod(x: Operand, axis: int | None = None, *, dim: int | None = None) -> Value:
     """Cumulative product along ``axis`` (one int; None: of the flattened Value, as numpy's).
 
     ``dim`` is PyTorch's spelling of ``axis``. Zeros are handled as in PyTorch: the
@@ -249,6 +253,7 @@ def cumprod(x: Value, axis: int | None = None, *, dim: int | None = None) -> Val
     >>> x.grad  # d(2 + 2 x1 + 2 x1 x2): x1 = 0 still has its say
     array([1., 8., 0.])
     """
+    x = as_value(x, "cumprod")
     return _scan(x, axis, dim, np.cumprod, "cumprod", _cumprod_backward)
 
 
@@ -286,8 +291,6 @@ def _scan(
     """cumsum or cumprod: along one axis, of the flattened Value when None."""
     if dim is not None:
         axis, _ = pytorch_spellings(op, axis, dim)
-    if not isinstance(x, Value):
-        raise _not_a_value(x, op)
     if axis is None and x.ndim != 1:
         x = x.reshape(-1)  # numpy's meaning of no axis
     axes = single_axis(0 if axis is None else axis, x.ndim, op)
@@ -303,7 +306,7 @@ def _scan(
 
 
 def var(
-    x: Value,
+    x: Operand,
     axis: Axis = None,
     *,
     keepdims: bool = False,
@@ -340,6 +343,7 @@ def var(
     >>> x.var(dim=1).data, x.var(axis=1, ddof=0).data
     (array([1., 0.]), array([0.66666667, 0.        ]))
     """
+    x = as_value(x, "var")
     return _spread(x, axis, keepdims, dim, keepdim, (correction, unbiased, ddof), "var")
 
 
@@ -354,7 +358,7 @@ def _var_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def std(
-    x: Value,
+    x: Operand,
     axis: Axis = None,
     *,
     keepdims: bool = False,
@@ -381,6 +385,7 @@ def std(
     array([[-0.70710678,  0.70710678],
            [ 0.        ,  0.        ]])
     """
+    x = as_value(x, "std")
     return _spread(x, axis, keepdims, dim, keepdim, (correction, unbiased, ddof), "std")
 
 
@@ -462,7 +467,7 @@ def _correction(correction: Any, unbiased: Any, ddof: Any, op: str) -> float:
 
 
 def norm(
-    x: Value,
+    x: Operand,
     p: float | str = 2,
     axis: Axis = None,
     keepdims: bool = False,
@@ -504,6 +509,7 @@ def norm(
     array([[ 0.6, -0.8],
            [ 0. ,  0. ]])
     """
+    x = as_value(x, "norm")
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings("norm", axis, dim, None, keepdims, keepdim)
     order = _order(p)
@@ -600,7 +606,7 @@ class ValuesIndices(NamedTuple):
 
 @overload
 def max(
-    x: Value,
+    x: Operand,
     dim: None = None,
     keepdim: bool | None = None,
     *,
@@ -609,7 +615,7 @@ def max(
 ) -> Value: ...
 @overload
 def max(
-    x: Value,
+    x: Operand,
     dim: int,
     keepdim: bool | None = None,
     *,
@@ -617,7 +623,7 @@ def max(
     keepdims: bool = False,
 ) -> ValuesIndices: ...
 def max(
-    x: Value,
+    x: Operand,
     dim: int | None = None,
     keepdim: bool | None = None,
     *,
@@ -658,6 +664,7 @@ def max(
     >>> values.data, x.max(axis=1).data
     (array([5., 5.]), array([5., 5.]))
     """
+    x = as_value(x, "max")
     if dim is not None:
         return _extremum_along(x, np.argmax, "max", axis, keepdims, dim, keepdim)
     if keepdim is not None:
@@ -667,7 +674,7 @@ def max(
 
 @overload
 def min(
-    x: Value,
+    x: Operand,
     dim: None = None,
     keepdim: bool | None = None,
     *,
@@ -676,7 +683,7 @@ def min(
 ) -> Value: ...
 @overload
 def min(
-    x: Value,
+    x: Operand,
     dim: int,
     keepdim: bool | None = None,
     *,
@@ -684,7 +691,7 @@ def min(
     keepdims: bool = False,
 ) -> ValuesIndices: ...
 def min(
-    x: Value,
+    x: Operand,
     dim: int | None = None,
     keepdim: bool | None = None,
     *,
@@ -708,6 +715,7 @@ def min(
     >>> x.min(dim=1).values.data, x.min(1)[1]
     (array([1., 0.]), array([0, 0]))
     """
+    x = as_value(x, "min")
     if dim is not None:
         return _extremum_along(x, np.argmin, "min", axis, keepdims, dim, keepdim)
     if keepdim is not None:
@@ -716,7 +724,7 @@ def min(
 
 
 def amax(
-    x: Value,
+    x: Operand,
     axis: Axis = None,
     keepdims: bool = False,
     *,
@@ -739,13 +747,14 @@ def amax(
     >>> amax(Value([[1.0, 5.0], [7.0, 2.0]]), dim=1).data
     array([5., 7.])
     """
+    x = as_value(x, "amax")
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings("amax", axis, dim, None, keepdims, keepdim)
     return _extremum(x, np.max, "amax", axis, keepdims)
 
 
 def amin(
-    x: Value,
+    x: Operand,
     axis: Axis = None,
     keepdims: bool = False,
     *,
@@ -765,6 +774,7 @@ def amin(
     >>> amin(Value([[1.0, 5.0], [7.0, 2.0]]), dim=0, keepdim=True).data
     array([[1., 2.]])
     """
+    x = as_value(x, "amin")
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings("amin", axis, dim, None, keepdims, keepdim)
     return _extremum(x, np.min, "amin", axis, keepdims)
@@ -804,8 +814,6 @@ def _extremum_along(
 ) -> ValuesIndices:
     """PyTorch's ``max(dim)`` and ``min(dim)``: the extrema along one axis, and where they are."""
     axis, keepdims = pytorch_spellings(op, axis, dim, None, keepdims, keepdim)
-    if not isinstance(x, Value):
-        raise _not_a_value(x, op)
     axes = single_axis(axis, x.ndim, op)
     keepdims = flag(keepdims, "keepdims", op)
     data = x._data
@@ -842,7 +850,7 @@ def _picked_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def argmax(
-    x: Value,
+    x: Operand,
     axis: int | None = None,
     keepdims: bool = False,
     *,
@@ -861,11 +869,12 @@ def argmax(
     >>> x.argmax(axis=1), x.argmax(dim=0, keepdim=True)
     (array([1, 0]), array([[1, 0]]))
     """
+    x = as_value(x, "argmax")
     return _index_of(x, np.argmax, "argmax", axis, keepdims, dim, keepdim)
 
 
 def argmin(
-    x: Value,
+    x: Operand,
     axis: int | None = None,
     keepdims: bool = False,
     *,
@@ -882,6 +891,7 @@ def argmin(
     >>> Value([[1.0, 5.0], [7.0, 2.0]]).argmin(dim=1)
     array([0, 1])
     """
+    x = as_value(x, "argmin")
     return _index_of(x, np.argmin, "argmin", axis, keepdims, dim, keepdim)
 
 
@@ -896,8 +906,6 @@ def _index_of(
 ) -> npt.NDArray[np.intp]:
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings(op, axis, dim, None, keepdims, keepdim)
-    if not isinstance(x, Value):
-        raise _not_a_value(x, op)
     keepdims = flag(keepdims, "keepdims", op)
     if axis is not None:
         axes = single_axis(axis, x.ndim, op)
@@ -965,10 +973,7 @@ def _truth(
 ) -> npt.NDArray[np.bool_]:
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings(op, axis, dim, None, keepdims, keepdim)
-    data = operand_data(x, op)
-    if data is NotImplemented:
-        raise type_error(op, x)
-    data = np.asarray(data)
+    data = as_value(x, op)._data
     axes = normalize_axes(axis, data.ndim, op)
     return np.asarray(test(data, axis=axes, keepdims=flag(keepdims, "keepdims", op)))
 
@@ -977,14 +982,8 @@ def _truth(
 
 
 def _reduction(x: Value, axis: Axis, keepdims: Any, op: str) -> tuple[tuple[int, ...], bool]:
-    """The axes and the flag of a reduction of ``x``, checked (``x`` must be a Value)."""
-    if not isinstance(x, Value):
-        raise _not_a_value(x, op)
+    """The axes and the flag of a reduction of ``x``, checked."""
     return normalize_axes(axis, x.ndim, op), flag(keepdims, "keepdims", op)
-
-
-def _not_a_value(x: object, op: str) -> TypeError:
-    return TypeError(f"{op}: expected a Value, got {type(x).__name__}")
 
 
 def _unreduced(a: Any, shape: tuple[int, ...], axes: tuple[int, ...], keepdims: bool) -> Any:

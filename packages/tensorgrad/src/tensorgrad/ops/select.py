@@ -20,6 +20,7 @@ from tensorgrad.broadcast import unbroadcast
 from tensorgrad.record import (
     Array,
     Operand,
+    as_value,
     in_float,
     like,
     operand_data,
@@ -164,7 +165,7 @@ def _where_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return unbroadcast(picked, saved[i])
 
 
-def tril(x: Value, diagonal: int = 0) -> Value:
+def tril(x: Operand, diagonal: int = 0) -> Value:
     """The lower triangle of ``x``: the elements on and below the ``diagonal``-th diagonal
     kept, the others 0, as PyTorch's ``tril`` (and numpy's), in every matrix of a batch (the
     last two axes).
@@ -174,7 +175,7 @@ def tril(x: Value, diagonal: int = 0) -> Value:
     Raises
     ------
     TypeError
-        If ``x`` is not a Value, or ``diagonal`` not an int.
+        If ``x`` is not a Value or real numbers, or ``diagonal`` not an int.
     ValueError
         If ``x`` has fewer than two axes.
 
@@ -186,10 +187,11 @@ def tril(x: Value, diagonal: int = 0) -> Value:
     array([[1., 0., 0.],
            [1., 1., 0.]])
     """
+    x = as_value(x, "tril")
     return _triangle(x, diagonal, "tril")
 
 
-def triu(x: Value, diagonal: int = 0) -> Value:
+def triu(x: Operand, diagonal: int = 0) -> Value:
     """The upper triangle of ``x``: the elements on and above the ``diagonal``-th diagonal
     kept, the others 0, as PyTorch's ``triu`` (and numpy's), in every matrix of a batch (the
     last two axes).
@@ -199,7 +201,7 @@ def triu(x: Value, diagonal: int = 0) -> Value:
     Raises
     ------
     TypeError
-        If ``x`` is not a Value, or ``diagonal`` not an int.
+        If ``x`` is not a Value or real numbers, or ``diagonal`` not an int.
     ValueError
         If ``x`` has fewer than two axes.
 
@@ -211,12 +213,11 @@ def triu(x: Value, diagonal: int = 0) -> Value:
     array([[0., 1., 1.],
            [0., 0., 1.]])
     """
+    x = as_value(x, "triu")
     return _triangle(x, diagonal, "triu")
 
 
 def _triangle(x: Value, diagonal: int, op: str) -> Value:
-    if not isinstance(x, Value):
-        raise TypeError(f"{op}: input must be a Value, got {type(x).__name__}")
     k = int_arg(diagonal, "diagonal", op)
     if x.ndim < 2:
         raise ValueError(

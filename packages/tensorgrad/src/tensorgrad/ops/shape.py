@@ -23,7 +23,16 @@ from tensorgrad.axes import (
     single_axis,
 )
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Array, Operand, like, operand_data, plain, record, type_error
+from tensorgrad.record import (
+    Array,
+    Operand,
+    as_value,
+    like,
+    operand_data,
+    plain,
+    record,
+    type_error,
+)
 from tensorgrad.tensor import Value
 
 __all__ = [
@@ -49,7 +58,7 @@ __all__ = [
 ]
 
 
-def reshape(x: Value, *shape: int | Sequence[int]) -> Value:
+def reshape(x: Operand, *shape: int | Sequence[int]) -> Value:
     """The same elements in a new shape: ``reshape(x, 2, 3)``, ``reshape(x, (2, -1))``.
 
     Raises
@@ -63,6 +72,7 @@ def reshape(x: Value, *shape: int | Sequence[int]) -> Value:
     >>> Value([1, 2, 3, 4, 5, 6]).reshape(2, -1).shape
     (2, 3)
     """
+    x = as_value(x, "reshape")
     new_shape = shape_arg(shape)
     try:
         data = x._data.reshape(new_shape)
@@ -78,7 +88,7 @@ def _reshape_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g.reshape(saved[1])
 
 
-def flatten(x: Value, start_dim: int = 0, end_dim: int = -1) -> Value:
+def flatten(x: Operand, start_dim: int = 0, end_dim: int = -1) -> Value:
     """Merge the axes from ``start_dim`` to ``end_dim`` (both included) into one, as PyTorch's
     ``flatten``: by default all of them, into a 1-D Value.
 
@@ -100,6 +110,7 @@ def flatten(x: Value, start_dim: int = 0, end_dim: int = -1) -> Value:
     >>> Value(np.zeros((2, 3, 4))).flatten(1).shape, Value(np.zeros((2, 3, 4))).flatten(0, 1).shape
     ((2, 12), (6, 4))
     """
+    x = as_value(x, "flatten")
     if start_dim == 0 and end_dim == -1:
         return reshape(x, -1)  # (a 0-d Value too: PyTorch gives it one axis)
     ndim = max(x.ndim, 1)  # a 0-d Value flattens as if it had one axis of size 1, as in PyTorch
@@ -116,7 +127,7 @@ def flatten(x: Value, start_dim: int = 0, end_dim: int = -1) -> Value:
 
 
 def squeeze(
-    x: Value, axis: int | Sequence[int] | None = None, *, dim: int | Sequence[int] | None = None
+    x: Operand, axis: int | Sequence[int] | None = None, *, dim: int | Sequence[int] | None = None
 ) -> Value:
     """Remove axes of size 1: all of them, or those given.
 
@@ -134,6 +145,7 @@ def squeeze(
     >>> Value(np.zeros((1, 3, 1))).squeeze(0).shape
     (3, 1)
     """
+    x = as_value(x, "squeeze")
     if dim is not None:  # PyTorch's spelling of axis
         axis, _ = pytorch_spellings("squeeze", axis, dim)
     if axis is None:
@@ -148,7 +160,7 @@ def squeeze(
     return reshape(x, tuple(n for a, n in enumerate(x.shape) if a not in axes))
 
 
-def unsqueeze(x: Value, axis: int | None = None, *, dim: int | None = None) -> Value:
+def unsqueeze(x: Operand, axis: int | None = None, *, dim: int | None = None) -> Value:
     """Insert an axis of size 1 at position ``axis`` (negative counts from the end).
 
     Examples
@@ -157,13 +169,14 @@ def unsqueeze(x: Value, axis: int | None = None, *, dim: int | None = None) -> V
     >>> Value([1.0, 2.0]).unsqueeze(0).shape, Value([1.0, 2.0]).unsqueeze(-1).shape
     ((1, 2), (2, 1))
     """
+    x = as_value(x, "unsqueeze")
     if dim is not None:  # PyTorch's spelling of axis
         axis, _ = pytorch_spellings("unsqueeze", axis, dim)
     (axis,) = single_axis(axis, x.ndim + 1, "unsqueeze")
     return reshape(x, (*x.shape[:axis], 1, *x.shape[axis:]))
 
 
-def transpose(x: Value, *axes: int | Sequence[int]) -> Value:
+def transpose(x: Operand, *axes: int | Sequence[int]) -> Value:
     """Swap two axes, as PyTorch's ``transpose(dim0, dim1)``; or reverse all of them, or put
     three or more in the order given, as numpy's ``transpose(axes)``.
 
@@ -191,6 +204,7 @@ def transpose(x: Value, *axes: int | Sequence[int]) -> Value:
     >>> Value(np.zeros((2, 3))).transpose(0, 1).shape  # numpy would give (2, 3)
     (3, 2)
     """
+    x = as_value(x, "transpose")
     if not axes:
         return _permuted(x, tuple(reversed(range(x.ndim))))
     given = shape_arg(axes)
@@ -199,7 +213,7 @@ def transpose(x: Value, *axes: int | Sequence[int]) -> Value:
     return _permuted(x, _permutation(x, given, "axes", "transpose"))
 
 
-def permute(x: Value, *dims: int | Sequence[int]) -> Value:
+def permute(x: Operand, *dims: int | Sequence[int]) -> Value:
     """The axes in the order ``dims``, as PyTorch's ``permute`` (numpy's ``transpose(axes)``).
 
     Raises
@@ -214,6 +228,7 @@ def permute(x: Value, *dims: int | Sequence[int]) -> Value:
     >>> Value(np.zeros((2, 3, 4))).permute(2, 0, 1).shape
     (4, 2, 3)
     """
+    x = as_value(x, "permute")
     return _permuted(x, _permutation(x, shape_arg(dims), "dims", "permute"))
 
 
@@ -242,7 +257,7 @@ def _transpose_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any
     return g.transpose(order)
 
 
-def swapaxes(x: Value, axis1: int, axis2: int) -> Value:
+def swapaxes(x: Operand, axis1: int, axis2: int) -> Value:
     """Exchange two axes.
 
     Examples
@@ -252,6 +267,7 @@ def swapaxes(x: Value, axis1: int, axis2: int) -> Value:
     >>> Value(np.zeros((2, 3, 4))).swapaxes(-1, -2).shape
     (2, 4, 3)
     """
+    x = as_value(x, "swapaxes")
     return _swap(x, axis1, axis2, "swapaxes")
 
 
@@ -264,7 +280,7 @@ def _swap(x: Value, axis1: int, axis2: int, op: str) -> Value:
     return _permuted(x, tuple(order))
 
 
-def broadcast_to(x: Value, shape: Sequence[int]) -> Value:
+def broadcast_to(x: Operand, shape: Sequence[int]) -> Value:
     """``x`` repeated along new or size-1 axes to ``shape``, as numpy broadcasts.
 
     Raises
@@ -278,6 +294,7 @@ def broadcast_to(x: Value, shape: Sequence[int]) -> Value:
     >>> Value([1.0, 2.0]).broadcast_to((3, 2)).shape
     (3, 2)
     """
+    x = as_value(x, "broadcast_to")
     target = shape_arg((shape,))
     if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in target):
         raise TypeError(f"broadcast_to: the shape must be a tuple of ints, got {shape!r}")
@@ -424,7 +441,7 @@ def pad(
 
     Parameters
     ----------
-    input : Value
+    input : Value, ndarray or number
         What to pad.
     pad : tuple of int
         ``(before, after)`` pairs, last axis first: an even number of sizes, at most two per
@@ -441,7 +458,8 @@ def pad(
     Raises
     ------
     TypeError
-        If ``input`` is not a Value, a size is not an int, or ``value`` is not a number.
+        If ``input`` is not a Value or real numbers, a size is not an int, or ``value`` is
+        not a number.
     ValueError
         If ``pad`` has an odd length or more than two sizes per axis, ``mode`` is unknown, a
         size is too large for its mode, a crop removes more than the axis has, or a copying
@@ -461,7 +479,7 @@ def pad(
     >>> pad(x, (-1, 0)).data  # a negative size crops
     array([[2., 3.]])
     """
-    x = _value_in(input, "pad")
+    x = as_value(input, "pad")
     sizes = _ints(pad, "pad", "pad")
     if len(sizes) % 2:
         raise ValueError(
@@ -617,7 +635,7 @@ def _scatter_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return _take(g, saved[1], saved[2])
 
 
-def flip(x: Value, dims: int | Sequence[int] | None) -> Value:
+def flip(x: Operand, dims: int | Sequence[int] | None) -> Value:
     """Reverse the order of the elements along the axes ``dims``, as PyTorch's ``flip``.
 
     ``Value.flip(*dims)`` takes them one by one too: ``x.flip(0, 1)``. (numpy's ``np.flip``
@@ -643,7 +661,7 @@ def flip(x: Value, dims: int | Sequence[int] | None) -> Value:
     array([[4., 3.],
            [2., 1.]])
     """
-    x = _value_in(x, "flip")
+    x = as_value(x, "flip")
     if dims is None:
         raise TypeError("flip: give the axes to reverse, dims (an int or a tuple of ints)")
     axes = normalize_axes(dims, x.ndim, "flip")
@@ -655,7 +673,7 @@ def _flip_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return flip(g, saved[1]) if isinstance(g, Value) else np.flip(g, saved[1])
 
 
-def roll(x: Value, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Value:
+def roll(x: Operand, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Value:
     """Shift the elements along axes, those pushed off the end coming back at the start, as
     PyTorch's ``roll`` (numpy's ``np.roll``).
 
@@ -680,7 +698,7 @@ def roll(x: Value, shifts: int | Sequence[int], dims: int | Sequence[int] | None
     array([[4., 3.],
            [2., 1.]])
     """
-    x = _value_in(x, "roll")
+    x = as_value(x, "roll")
     steps = _ints(shifts, "shifts", "roll")
     if dims is None:
         if len(steps) != 1:
@@ -713,7 +731,7 @@ def _rolled(data: Array, steps: tuple[int, ...], axes: tuple[int, ...] | None) -
     return np.roll(data, steps, axes) if steps else data[...]
 
 
-def repeat(x: Value, *sizes: int | Sequence[int]) -> Value:
+def repeat(x: Operand, *sizes: int | Sequence[int]) -> Value:
     """The Value tiled ``sizes[k]`` times along axis k, as PyTorch's ``Tensor.repeat``.
 
     PyTorch's meaning, numpy's ``np.tile``: ``Value([1, 2]).repeat(2)`` is ``[1, 2, 1, 2]``.
@@ -734,7 +752,7 @@ def repeat(x: Value, *sizes: int | Sequence[int]) -> Value:
     array([[1., 2.],
            [1., 2.]])
     """
-    x = _value_in(x, "repeat")
+    x = as_value(x, "repeat")
     reps = _ints(shape_arg(sizes), "sizes", "repeat")
     if len(reps) < x.ndim:
         raise ValueError(
@@ -744,7 +762,7 @@ def repeat(x: Value, *sizes: int | Sequence[int]) -> Value:
     return _tiled(x, reps, "repeat")
 
 
-def tile(x: Value, *dims: int | Sequence[int]) -> Value:
+def tile(x: Operand, *dims: int | Sequence[int]) -> Value:
     """The Value tiled ``dims[k]`` times along axis k, as PyTorch's ``tile`` and numpy's
     ``np.tile``: with fewer ``dims`` than axes, the first axes are tiled once.
 
@@ -761,7 +779,7 @@ def tile(x: Value, *dims: int | Sequence[int]) -> Value:
     >>> tile(Value([1.0, 2.0]), (2, 1)).shape
     (2, 2)
     """
-    x = _value_in(x, "tile")
+    x = as_value(x, "tile")
     reps = _ints(shape_arg(dims), "dims", "tile")
     return _tiled(x, (1,) * (x.ndim - len(reps)) + reps, "tile")
 
@@ -783,14 +801,14 @@ def _tiled_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 def repeat_interleave(
-    x: Value, repeats: int | Sequence[int] | Array, dim: int | None = None
+    x: Operand, repeats: int | Sequence[int] | Array, dim: int | None = None
 ) -> Value:
     """Each element repeated in place, ``repeats`` times, as PyTorch's ``repeat_interleave``
     (numpy's ``np.repeat``): ``[1, 2]`` with 2 repeats is ``[1, 1, 2, 2]``.
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         What to repeat.
     repeats : int or array_like of int
         How many times each element is repeated: one count for all, or a 1-D array or list
@@ -817,7 +835,7 @@ def repeat_interleave(
            [3., 4.],
            [3., 4.]])
     """
-    x = _value_in(x, "repeat_interleave")
+    x = as_value(x, "repeat_interleave")
     if dim is None:
         x = reshape(x, -1)
         dim = 0
@@ -874,7 +892,9 @@ def _counts(repeats: Any, n: int) -> Array:
 # -- splits: pieces along an axis ----------------------------------------------------------------
 
 
-def split(x: Value, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Value, ...]:
+def split(
+    x: Operand, split_size_or_sections: int | Sequence[int], dim: int = 0
+) -> tuple[Value, ...]:
     """Cut the Value along ``dim`` into pieces, with **PyTorch's meaning** of the sizes.
 
     An int is the size of every piece (the last is smaller if the size does not divide the
@@ -903,7 +923,7 @@ def split(x: Value, split_size_or_sections: int | Sequence[int], dim: int = 0) -
     >>> [p.shape for p in x.split([1, 4])]
     [(1,), (4,)]
     """
-    x = _value_in(x, "split")
+    x = as_value(x, "split")
     axis = _piece_axis(x, dim, "split")
     n = x.shape[axis]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -923,7 +943,7 @@ def split(x: Value, split_size_or_sections: int | Sequence[int], dim: int = 0) -
     return _pieces(x, axis, _sizes_of(n, size), False, "split")
 
 
-def chunk(x: Value, chunks: int, dim: int = 0) -> tuple[Value, ...]:
+def chunk(x: Operand, chunks: int, dim: int = 0) -> tuple[Value, ...]:
     """Cut the Value into ``chunks`` pieces along ``dim``, as PyTorch's ``chunk``.
 
     PyTorch's rule for the sizes: every piece has ``ceil(size / chunks)`` elements but the
@@ -944,7 +964,7 @@ def chunk(x: Value, chunks: int, dim: int = 0) -> tuple[Value, ...]:
     >>> [p.tolist() for p in chunk(Value([1.0, 2.0, 3.0, 4.0, 5.0]), 3)]
     [[1.0, 2.0], [3.0, 4.0], [5.0]]
     """
-    x = _value_in(x, "chunk")
+    x = as_value(x, "chunk")
     count = int_arg(chunks, "chunks", "chunk")
     if count <= 0:
         raise ValueError(f"chunk: chunks must be 1 or more, got {count}")
@@ -954,7 +974,7 @@ def chunk(x: Value, chunks: int, dim: int = 0) -> tuple[Value, ...]:
     return _pieces(x, axis, sizes, False, "chunk")
 
 
-def unbind(x: Value, dim: int = 0) -> tuple[Value, ...]:
+def unbind(x: Operand, dim: int = 0) -> tuple[Value, ...]:
     """The slices of the Value along ``dim``, that axis removed, as PyTorch's ``unbind``
     (what ``tuple(x)`` gives along axis 0).
 
@@ -974,7 +994,7 @@ def unbind(x: Value, dim: int = 0) -> tuple[Value, ...]:
     array([[1., 1.],
            [1., 1.]])
     """
-    x = _value_in(x, "unbind")
+    x = as_value(x, "unbind")
     axis = _piece_axis(x, dim, "unbind")
     return _pieces(x, axis, (1,) * x.shape[axis], True, "unbind")
 
@@ -1034,12 +1054,6 @@ def _cut_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     widths[axis] = (start, x.shape[axis] - start - g.shape[axis])
     back = tuple(widths)
     return _padded(g, back, 0.0) if isinstance(g, Value) else _constant_pad(g, back, 0.0)
-
-
-def _value_in(x: object, op: str) -> Value:
-    if not isinstance(x, Value):
-        raise TypeError(f"{op}: expected a Value, got {type(x).__name__}")
-    return x
 
 
 def _ints(arg: Any, name: str, op: str) -> tuple[int, ...]:

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from tensorgrad.axes import flag, kept_shape, normalize_axes, pytorch_spellings, single_axis
-from tensorgrad.record import Array, Operand, operand_data, record, type_error
+from tensorgrad.record import Array, Operand, as_value, record
 from tensorgrad.tensor import Value
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
@@ -42,8 +42,7 @@ def logsumexp(
     As in PyTorch, an infinite element makes the result that infinity (-inf for a row of
     -inf, the log of an empty sum, and over an empty axis too), not NaN.
     """
-    if not isinstance(x, Value):
-        x = _input(x, "logsumexp")
+    x = as_value(x, "logsumexp")
     if dim is not None or keepdim is not None:
         axis, keepdims = pytorch_spellings("logsumexp", axis, dim, -1, keepdims, keepdim)
     keepdims = flag(keepdims, "keepdims", "logsumexp")
@@ -75,8 +74,7 @@ def log_softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
 
     As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
-    if not isinstance(x, Value):
-        x = _input(x, "log_softmax")
+    x = as_value(x, "log_softmax")
     if dim is not None:  # PyTorch's spelling of axis
         axis, _ = pytorch_spellings("log_softmax", axis, dim, -1)
     axes = single_axis(axis, x.ndim, "log_softmax")
@@ -105,8 +103,7 @@ def softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
 
     As in PyTorch, a row with an infinite maximum (a +inf, or only -inf) is all NaN.
     """
-    if not isinstance(x, Value):
-        x = _input(x, "softmax")
+    x = as_value(x, "softmax")
     if dim is not None:  # PyTorch's spelling of axis
         axis, _ = pytorch_spellings("softmax", axis, dim, -1)
     axes = single_axis(axis, x.ndim, "softmax")
@@ -122,13 +119,6 @@ def _softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
 
 # -- for the forwards and the formulas -------------------------------------------------------
-
-
-def _input(x: Operand, op: str) -> Value:
-    """A constant Value for a numpy array or a number ``x``; else a TypeError naming ``op``."""
-    if operand_data(x, op) is NotImplemented:
-        raise type_error(op, x)
-    return Value(x, requires_grad=False)
 
 
 def _max(x: Array, axes: tuple[int, ...]) -> Array:

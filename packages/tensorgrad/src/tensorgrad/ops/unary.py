@@ -29,7 +29,7 @@ from tensorgrad import special
 from tensorgrad.axes import int_arg
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.factories import zeros_like
-from tensorgrad.record import Array, operand_data, plain, record
+from tensorgrad.record import Array, Operand, as_value, operand_data, plain, record
 from tensorgrad.tensor import Value, float_dtype
 
 __all__ = [
@@ -65,21 +65,12 @@ _LN2 = math.log(2.0)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 
 
-def _array(x: object, op: str) -> Array:
-    """The array of ``x``, which must be a Value (as PyTorch's functions take tensors only)."""
-    if isinstance(x, Value):
-        return x._data
-    raise TypeError(
-        f"{op}: expected a Value, got {type(x).__name__} (make one with tensorgrad.Value(...))"
-    )
-
-
 def _of(x: Any, op: Callable[[Value], Value], ufunc: Callable[[Any], Any]) -> Any:
     """``op(x)`` for a Value (a formula under ``create_graph``), ``ufunc(x)`` for an array."""
     return op(x) if isinstance(x, Value) else ufunc(x)
 
 
-def exp(x: Value) -> Value:
+def exp(x: Operand) -> Value:
     """Exponential, ``e**x``, elementwise.
 
     Examples
@@ -88,7 +79,8 @@ def exp(x: Value) -> Value:
     >>> Value([0.0, 1.0]).exp().data
     array([1.        , 2.71828183])
     """
-    return record(np.exp(_array(x, "exp")), "exp", _exp_backward, (x,), (None,), keep_output=True)
+    x = as_value(x, "exp")
+    return record(np.exp(x._data), "exp", _exp_backward, (x,), (None,), keep_output=True)
 
 
 def _exp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
@@ -96,7 +88,7 @@ def _exp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * out
 
 
-def log(x: Value) -> Value:
+def log(x: Operand) -> Value:
     """Natural logarithm, elementwise (NaN, and numpy's warning, for negative numbers).
 
     Examples
@@ -106,7 +98,8 @@ def log(x: Value) -> Value:
     >>> Value([1.0, np.e]).log().data
     array([0., 1.])
     """
-    data = _array(x, "log")
+    x = as_value(x, "log")
+    data = x._data
     return record(np.log(data), "log", _log_backward, (x,), (data,))
 
 
@@ -115,7 +108,7 @@ def _log_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g / saved[0]
 
 
-def sqrt(x: Value) -> Value:
+def sqrt(x: Operand) -> Value:
     """Square root, elementwise.
 
     Examples
@@ -124,7 +117,8 @@ def sqrt(x: Value) -> Value:
     >>> Value([4.0, 9.0]).sqrt().data
     array([2., 3.])
     """
-    data = np.sqrt(_array(x, "sqrt"))
+    x = as_value(x, "sqrt")
+    data = np.sqrt(x._data)
     return record(data, "sqrt", _sqrt_backward, (x,), (None,), keep_output=True)
 
 
@@ -133,7 +127,7 @@ def _sqrt_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return 0.5 * g / out
 
 
-def abs(x: Value) -> Value:
+def abs(x: Operand) -> Value:
     """Absolute value, elementwise; its gradient at 0 is 0, and at NaN too (as PyTorch's).
 
     Examples
@@ -142,7 +136,8 @@ def abs(x: Value) -> Value:
     >>> Value([-2.0, 3.0]).abs().data
     array([2., 3.])
     """
-    data = _array(x, "abs")
+    x = as_value(x, "abs")
+    data = x._data
     return record(np.abs(data), "abs", _abs_backward, (x,), (data,))
 
 
@@ -157,7 +152,7 @@ def _abs_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * ((x > 0).view(np.int8) - (x < 0).view(np.int8))
 
 
-def square(x: Value) -> Value:
+def square(x: Operand) -> Value:
     """``x * x``, elementwise.
 
     Examples
@@ -166,7 +161,8 @@ def square(x: Value) -> Value:
     >>> Value([-2.0, 3.0]).square().data
     array([4., 9.])
     """
-    data = _array(x, "square")
+    x = as_value(x, "square")
+    data = x._data
     return record(np.square(data), "square", _square_backward, (x,), (data,))
 
 
@@ -175,7 +171,7 @@ def _square_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * (2 * saved[0])
 
 
-def rsqrt(x: Value) -> Value:
+def rsqrt(x: Operand) -> Value:
     """``1 / sqrt(x)``, elementwise (``inf`` at 0 and NaN for negative numbers, as in PyTorch;
     numpy warns there, as for ``log``).
 
@@ -185,7 +181,8 @@ def rsqrt(x: Value) -> Value:
     >>> Value([4.0, 0.25]).rsqrt().data
     array([0.5, 2. ])
     """
-    data = 1 / np.sqrt(_array(x, "rsqrt"))
+    x = as_value(x, "rsqrt")
+    data = 1 / np.sqrt(x._data)
     return record(data, "rsqrt", _rsqrt_backward, (x,), (None,), keep_output=True)
 
 
@@ -194,7 +191,7 @@ def _rsqrt_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * (-0.5 * out * out * out)
 
 
-def reciprocal(x: Value) -> Value:
+def reciprocal(x: Operand) -> Value:
     """``1 / x``, elementwise.
 
     Examples
@@ -203,7 +200,8 @@ def reciprocal(x: Value) -> Value:
     >>> Value([2.0, -0.5]).reciprocal().data
     array([ 0.5, -2. ])
     """
-    data = np.reciprocal(_array(x, "reciprocal"))
+    x = as_value(x, "reciprocal")
+    data = np.reciprocal(x._data)
     return record(data, "reciprocal", _reciprocal_backward, (x,), (None,), keep_output=True)
 
 
@@ -212,7 +210,7 @@ def _reciprocal_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> An
     return -g * (out * out)
 
 
-def log1p(x: Value) -> Value:
+def log1p(x: Operand) -> Value:
     """``log(1 + x)``, elementwise, accurate for small ``x``.
 
     Examples
@@ -221,7 +219,8 @@ def log1p(x: Value) -> Value:
     >>> print(f"{Value(1e-10).log1p().item():.10e}")
     9.9999999995e-11
     """
-    data = _array(x, "log1p")
+    x = as_value(x, "log1p")
+    data = x._data
     return record(np.log1p(data), "log1p", _log1p_backward, (x,), (data,))
 
 
@@ -230,7 +229,7 @@ def _log1p_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g / (1 + saved[0])
 
 
-def log2(x: Value) -> Value:
+def log2(x: Operand) -> Value:
     """Logarithm to base 2, elementwise.
 
     Examples
@@ -239,7 +238,8 @@ def log2(x: Value) -> Value:
     >>> Value([1.0, 8.0]).log2().data
     array([0., 3.])
     """
-    data = _array(x, "log2")
+    x = as_value(x, "log2")
+    data = x._data
     return record(np.log2(data), "log2", _log2_backward, (x,), (data,))
 
 
@@ -248,7 +248,7 @@ def _log2_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g / (saved[0] * _LN2)
 
 
-def expm1(x: Value) -> Value:
+def expm1(x: Operand) -> Value:
     """``e**x - 1``, elementwise, accurate for small ``x``.
 
     Examples
@@ -257,7 +257,8 @@ def expm1(x: Value) -> Value:
     >>> print(f"{Value(1e-10).expm1().item():.6e}")
     1.000000e-10
     """
-    data = np.expm1(_array(x, "expm1"))
+    x = as_value(x, "expm1")
+    data = np.expm1(x._data)
     return record(data, "expm1", _expm1_backward, (x,), (None,), keep_output=True)
 
 
@@ -266,7 +267,7 @@ def _expm1_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * (out + 1)
 
 
-def exp2(x: Value) -> Value:
+def exp2(x: Operand) -> Value:
     """``2**x``, elementwise.
 
     Examples
@@ -275,7 +276,8 @@ def exp2(x: Value) -> Value:
     >>> Value([3.0, -1.0]).exp2().data
     array([8. , 0.5])
     """
-    data = np.exp2(_array(x, "exp2"))
+    x = as_value(x, "exp2")
+    data = np.exp2(x._data)
     return record(data, "exp2", _exp2_backward, (x,), (None,), keep_output=True)
 
 
@@ -287,7 +289,7 @@ def _exp2_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 # -- trigonometry and erf -----------------------------------------------------------------------
 
 
-def sin(x: Value) -> Value:
+def sin(x: Operand) -> Value:
     """Sine, elementwise (radians).
 
     Examples
@@ -297,7 +299,8 @@ def sin(x: Value) -> Value:
     >>> Value([0.0, np.pi / 2]).sin().data
     array([0., 1.])
     """
-    data = _array(x, "sin")
+    x = as_value(x, "sin")
+    data = x._data
     return record(np.sin(data), "sin", _sin_backward, (x,), (data,))
 
 
@@ -306,7 +309,7 @@ def _sin_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * _of(saved[0], cos, np.cos)
 
 
-def cos(x: Value) -> Value:
+def cos(x: Operand) -> Value:
     """Cosine, elementwise (radians).
 
     Examples
@@ -316,7 +319,8 @@ def cos(x: Value) -> Value:
     >>> Value([0.0, np.pi]).cos().data
     array([ 1., -1.])
     """
-    data = _array(x, "cos")
+    x = as_value(x, "cos")
+    data = x._data
     return record(np.cos(data), "cos", _cos_backward, (x,), (data,))
 
 
@@ -325,7 +329,7 @@ def _cos_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return -g * _of(saved[0], sin, np.sin)
 
 
-def tan(x: Value) -> Value:
+def tan(x: Operand) -> Value:
     """Tangent, elementwise (radians).
 
     Examples
@@ -335,7 +339,8 @@ def tan(x: Value) -> Value:
     >>> Value([0.0, np.pi / 4]).tan().data.round(12)
     array([0., 1.])
     """
-    data = np.tan(_array(x, "tan"))
+    x = as_value(x, "tan")
+    data = np.tan(x._data)
     return record(data, "tan", _tan_backward, (x,), (None,), keep_output=True)
 
 
@@ -344,7 +349,7 @@ def _tan_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g * (1 + out * out)
 
 
-def erf(x: Value) -> Value:
+def erf(x: Operand) -> Value:
     """The error function ``2/√π ∫₀ˣ e^(-t²) dt``, elementwise (see :func:`tensorgrad.special.erf`).
 
     Examples
@@ -353,7 +358,8 @@ def erf(x: Value) -> Value:
     >>> Value([0.0, 1.0]).erf().data
     array([0.        , 0.84270079])
     """
-    data = _array(x, "erf")
+    x = as_value(x, "erf")
+    data = x._data
     return record(special.erf(data), "erf", _erf_backward, (x,), (data,))
 
 
@@ -367,7 +373,7 @@ def _erf_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 # -- steps: sign and rounding, whose gradient is 0 ----------------------------------------------
 
 
-def sign(x: Value) -> Value:
+def sign(x: Operand) -> Value:
     """The sign of each element: -1, 0 or 1 (NaN for NaN); its gradient is 0.
 
     PyTorch's ``sign`` gives 0 for NaN; here NaN stays NaN (as numpy's), so that a NaN is never
@@ -379,10 +385,11 @@ def sign(x: Value) -> Value:
     >>> Value([-2.0, 0.0, 3.0]).sign().data
     array([-1.,  0.,  1.])
     """
-    return record(np.sign(_array(x, "sign")), "sign", _step_backward, (x,), (None,))
+    x = as_value(x, "sign")
+    return record(np.sign(x._data), "sign", _step_backward, (x,), (None,))
 
 
-def floor(x: Value) -> Value:
+def floor(x: Operand) -> Value:
     """The largest whole number ``<= x``, elementwise; its gradient is 0.
 
     Examples
@@ -391,10 +398,11 @@ def floor(x: Value) -> Value:
     >>> Value([-1.5, 2.7]).floor().data
     array([-2.,  2.])
     """
-    return record(np.floor(_array(x, "floor")), "floor", _step_backward, (x,), (None,))
+    x = as_value(x, "floor")
+    return record(np.floor(x._data), "floor", _step_backward, (x,), (None,))
 
 
-def ceil(x: Value) -> Value:
+def ceil(x: Operand) -> Value:
     """The smallest whole number ``>= x``, elementwise; its gradient is 0.
 
     Examples
@@ -403,10 +411,11 @@ def ceil(x: Value) -> Value:
     >>> Value([-1.5, 2.2]).ceil().data
     array([-1.,  3.])
     """
-    return record(np.ceil(_array(x, "ceil")), "ceil", _step_backward, (x,), (None,))
+    x = as_value(x, "ceil")
+    return record(np.ceil(x._data), "ceil", _step_backward, (x,), (None,))
 
 
-def trunc(x: Value) -> Value:
+def trunc(x: Operand) -> Value:
     """``x`` with its fractional part dropped (rounded toward 0), elementwise; gradient 0.
 
     Examples
@@ -415,15 +424,16 @@ def trunc(x: Value) -> Value:
     >>> Value([-1.5, 2.7]).trunc().data
     array([-1.,  2.])
     """
-    return record(np.trunc(_array(x, "trunc")), "trunc", _step_backward, (x,), (None,))
+    x = as_value(x, "trunc")
+    return record(np.trunc(x._data), "trunc", _step_backward, (x,), (None,))
 
 
-def round(x: Value, *, decimals: int = 0) -> Value:
+def round(x: Operand, *, decimals: int = 0) -> Value:
     """Round to ``decimals`` decimal places, halves to even, as ``torch.round``; gradient 0.
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         The values.
     decimals : int, default 0
         How many decimal places to keep (negative: round to tens, hundreds...). As in numpy
@@ -440,7 +450,8 @@ def round(x: Value, *, decimals: int = 0) -> Value:
     >>> Value([1234.5]).round(decimals=-2).tolist()
     [1200.0]
     """
-    data = _array(x, "round")
+    x = as_value(x, "round")
+    data = x._data
     places = int_arg(decimals, "decimals", "round")
     return record(np.round(data, places), "round", _step_backward, (x,), (None,))
 
@@ -456,7 +467,7 @@ def _step_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 # -- clamp (clip) ------------------------------------------------------------------------------
 
 
-def clamp(x: Value, min: Any = None, max: Any = None) -> Value:
+def clamp(x: Operand, min: Any = None, max: Any = None) -> Value:
     """Limit the values to ``[min, max]``, as ``torch.clamp``; the bounds may be Values.
 
     The result has the broadcast shape of ``x`` and the bounds. ``x``'s gradient passes where
@@ -467,7 +478,7 @@ def clamp(x: Value, min: Any = None, max: Any = None) -> Value:
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         The values.
     min, max : number, array or Value, optional
         The bounds; None leaves that side open (one of them must be given). A numpy array of
@@ -489,15 +500,16 @@ def clamp(x: Value, min: Any = None, max: Any = None) -> Value:
     >>> y.data, x.grad, hi.grad
     (array([0. , 0.5, 1. ]), array([0., 1., 0.]), array(1.))
     """
+    x = as_value(x, "clamp")
     return _clamp("clamp", x, min, max, ("min", "max"))
 
 
-def clip(x: Value, lo: Any = None, hi: Any = None) -> Value:
+def clip(x: Operand, lo: Any = None, hi: Any = None) -> Value:
     """Limit the values to ``[lo, hi]``: numpy's name for :func:`clamp`, and the same op.
 
     Parameters
     ----------
-    x : Value
+    x : Value, ndarray or number
         The values.
     lo, hi : number, array or Value, optional
         The bounds (``clamp``'s ``min`` and ``max``); None leaves that side open.
@@ -508,11 +520,12 @@ def clip(x: Value, lo: Any = None, hi: Any = None) -> Value:
     >>> Value([-2.0, 0.5, 3.0]).clip(0.0, 1.0).data
     array([0. , 0.5, 1. ])
     """
+    x = as_value(x, "clip")
     return _clamp("clip", x, lo, hi, ("lo", "hi"))
 
 
 def _clamp(op: str, x: Value, lo: Any, hi: Any, names: tuple[str, str]) -> Value:
-    data = _array(x, op)
+    data = x._data
     if lo is None and hi is None:
         raise ValueError(f"{op}: give at least one of {names[0]} and {names[1]}")
     lo_data, hi_data = _bound(lo, names[0], data, op), _bound(hi, names[1], data, op)
@@ -565,7 +578,7 @@ def _clamp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return unbroadcast(g * passes, saved[i])
 
 
-def astype(x: Value, dtype: npt.DTypeLike) -> Value:
+def astype(x: Operand, dtype: npt.DTypeLike) -> Value:
     """``x`` converted to another floating-point dtype; the gradient converts back.
 
     Examples
@@ -575,8 +588,9 @@ def astype(x: Value, dtype: npt.DTypeLike) -> Value:
     >>> Value([1.5]).astype(np.float32).dtype
     dtype('float32')
     """
+    x = as_value(x, "astype")
     target = float_dtype(dtype, "astype")
-    data = _array(x, "astype")
+    data = x._data
     return record(data.astype(target), "astype", _astype_backward, (x,), (None, data.dtype))
 
 
@@ -588,7 +602,7 @@ def _astype_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 # -- activations: their backward reads the result, and works in place ----------------------
 
 
-def tanh(x: Value) -> Value:
+def tanh(x: Operand) -> Value:
     """Hyperbolic tangent, elementwise.
 
     Examples
@@ -597,7 +611,8 @@ def tanh(x: Value) -> Value:
     >>> Value([0.0, 1000.0]).tanh().data
     array([0., 1.])
     """
-    data = np.tanh(_array(x, "tanh"))
+    x = as_value(x, "tanh")
+    data = np.tanh(x._data)
     return record(data, "tanh", _tanh_backward, (x,), (None,), keep_output=True, in_place=True)
 
 
@@ -607,7 +622,7 @@ def _tanh_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g
 
 
-def sigmoid(x: Value) -> Value:
+def sigmoid(x: Operand) -> Value:
     """Logistic sigmoid ``1 / (1 + e**-x)``, elementwise, accurate in both tails.
 
     As in PyTorch, tiny values for very negative ``x`` keep their relative precision
@@ -621,11 +636,12 @@ def sigmoid(x: Value) -> Value:
     >>> print(f"{Value(-40.0).sigmoid().item():.6e}")  # about e**-40
     4.248354e-18
     """
+    x = as_value(x, "sigmoid")
     # 1 / (1 + e**-x), as PyTorch computes it: accurate to a few ulps, relative, in
     # both tails (the form 0.5 + 0.5 tanh(x/2) cancels to 0 below x = -37). e**-x
     # overflows to inf for x < -709 (-88 in float32), which gives 0 where the true
     # value is below the smallest normal number, as in PyTorch: not worth a warning.
-    array = _array(x, "sigmoid")
+    array = x._data
     data = np.empty_like(array)  # `out=` keeps a 0-d result an array
     np.negative(array, out=data)
     with np.errstate(over="ignore"):
@@ -642,7 +658,7 @@ def _sigmoid_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g
 
 
-def relu(x: Value) -> Value:
+def relu(x: Operand) -> Value:
     """Rectified linear unit ``max(x, 0)``, elementwise; its gradient at 0 is 0.
 
     As in PyTorch, a NaN input gives NaN, and its gradient passes through (1).
@@ -653,7 +669,8 @@ def relu(x: Value) -> Value:
     >>> Value([-2.0, 0.0, 3.0]).relu().data
     array([0., 0., 3.])
     """
-    data = np.maximum(_array(x, "relu"), 0)
+    x = as_value(x, "relu")
+    data = np.maximum(x._data, 0)
     # The backward reads the result only, so the input's array is not kept for it.
     return record(data, "relu", _relu_backward, (x,), (None,), keep_output=True, in_place=True)
 
