@@ -800,3 +800,42 @@ def test_one_hot() -> None:
 def test_one_hot_errors(call: Callable[[], Any], kind: type[Exception], message: str) -> None:
     with pytest.raises(kind, match=message):
         call()
+
+
+# -- PyTorch's inplace= ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "call"),
+    [
+        ("relu", lambda x, **kw: F.relu(x, **kw)),
+        ("leaky_relu", lambda x, **kw: F.leaky_relu(x, 0.2, **kw)),
+        ("elu", lambda x, **kw: F.elu(x, 0.5, **kw)),
+        ("selu", lambda x, **kw: F.selu(x, **kw)),
+        ("silu", lambda x, **kw: F.silu(x, **kw)),
+        ("hardtanh", lambda x, **kw: F.hardtanh(x, -0.5, 0.5, **kw)),
+        ("relu6", lambda x, **kw: F.relu6(x, **kw)),
+        ("mish", lambda x, **kw: F.mish(x, **kw)),
+        ("dropout", lambda x, **kw: F.dropout(x, 0.5, **kw, generator=np.random.default_rng(0))),
+    ],
+)
+def test_inplace_false_is_accepted_and_true_refused(name: str, call: Callable[..., Any]) -> None:
+    x = Value(np.linspace(-2.0, 7.0, 10))
+    np.testing.assert_array_equal(call(x, inplace=False).data, call(x).data)
+    with pytest.raises(
+        ValueError,
+        match=rf"^{name}: inplace=True is not supported: tensorgrad never changes a Value in "
+        r"place \(backward may still need its numbers\); use inplace=False$",
+    ):
+        call(x, inplace=True)
+    with pytest.raises(TypeError, match=rf"^{name}: inplace must be True or False, got str 'yes'$"):
+        call(x, inplace="yes")
+
+
+def test_relu_inplace_false_equals_relu_and_keeps_its_gradient() -> None:
+    x = Value([-1.0, 0.0, 2.0])
+    y = F.relu(x, inplace=False)
+    np.testing.assert_array_equal(y.data, F.relu(x).data)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(F.relu(x, np.False_).data, [0.0, 0.0, 2.0])

@@ -784,8 +784,8 @@ def test_to_cpu_and_nothing_change_nothing() -> None:
         (
             lambda m: m.to("cuda"),
             ValueError,
-            r"^Linear\.to: device 'cuda' is not available: nn computes with numpy, on the CPU "
-            r"only \(to\('cpu'\) is accepted, and changes nothing\)$",
+            r"^Linear\.to: device 'cuda' is not available: tensorgrad runs on the CPU only, "
+            r"through numpy \(device='cpu' is accepted, and changes nothing\)$",
         ),
         (lambda m: m.to(device="cpu:1"), ValueError, r"device 'cpu:1' is not available"),
         (lambda m: m.to(device=0), TypeError, r"^Linear\.to: device must be a str such as 'cpu'"),

@@ -457,8 +457,8 @@ def test_wrong_arguments_are_refused_by_name(
 
 
 def test_unknown_keywords_are_pythons_own_errors() -> None:
-    with pytest.raises(TypeError, match="device"):
-        tg.zeros(2, device="cpu")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="layout"):
+        tg.zeros(2, layout="strided")  # type: ignore[call-arg]
 
 
 def test_default_generator_is_a_numpy_generator() -> None:
@@ -496,3 +496,51 @@ def test_manual_seed_reseeds_the_default_generator_in_place_and_nn_draws_from_it
 def test_manual_seed_refuses_what_is_not_a_seed(seed: Any, kind: type, match: str) -> None:
     with pytest.raises(kind, match=match):
         tg.manual_seed(seed)
+
+
+# -- PyTorch's device= -----------------------------------------------------------------------
+
+DEVICE_CALLS: dict[str, Callable[..., Any]] = {
+    "zeros": lambda **kw: tg.zeros(2, **kw),
+    "ones": lambda **kw: tg.ones(2, **kw),
+    "empty": lambda **kw: tg.empty(2, **kw),
+    "full": lambda **kw: tg.full(2, 0.5, **kw),
+    "zeros_like": lambda **kw: tg.zeros_like(np.ones(2), **kw),
+    "ones_like": lambda **kw: tg.ones_like(np.ones(2), **kw),
+    "full_like": lambda **kw: tg.full_like(np.ones(2), 1.5, **kw),
+    "arange": lambda **kw: tg.arange(3, **kw),
+    "linspace": lambda **kw: tg.linspace(0, 1, 3, **kw),
+    "eye": lambda **kw: tg.eye(2, **kw),
+    "rand": lambda **kw: tg.rand(2, seed=0, **kw),
+    "randn": lambda **kw: tg.randn(2, seed=0, **kw),
+    "randint": lambda **kw: tg.randint(0, 5, (3,), seed=0, **kw),
+}
+
+
+@pytest.mark.parametrize("name", DEVICE_CALLS)
+def test_device_cpu_is_accepted_and_changes_nothing(name: str) -> None:
+    call = DEVICE_CALLS[name]
+    plain = call()
+    for device in (None, "cpu", "cpu:0"):
+        made = call(device=device)
+        data = made.data if isinstance(made, Value) else made
+        np.testing.assert_array_equal(data, plain.data if isinstance(plain, Value) else plain)
+
+
+@pytest.mark.parametrize("name", DEVICE_CALLS)
+@pytest.mark.parametrize("device", ["cuda", "cuda:0", "mps", "cpu:1", "CPU"])
+def test_any_other_device_is_refused(name: str, device: str) -> None:
+    message = (
+        f"{name}: device '{device}' is not available: tensorgrad runs on the CPU only, "
+        f"through numpy (device='cpu' is accepted, and changes nothing)"
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        DEVICE_CALLS[name](device=device)
+
+
+@pytest.mark.parametrize("name", DEVICE_CALLS)
+def test_a_device_that_is_not_a_str_is_a_type_error(name: str) -> None:
+    with pytest.raises(
+        TypeError, match=rf"^{name}: device must be a str such as 'cpu', got int 0$"
+    ):
+        DEVICE_CALLS[name](device=0)

@@ -22,7 +22,7 @@ from nn.checks import check_int, describe
 from nn.functional import as_value
 from nn.module import Module
 from tensorgrad import Value
-from tensorgrad.axes import flag, real_arg
+from tensorgrad.axes import real_arg, refuse_inplace
 from tensorgrad.ops import activation, softmax, unary
 
 __all__ = [
@@ -45,15 +45,6 @@ __all__ = [
 ]
 
 Input = Value | npt.NDArray[Any]
-
-
-def _refuse_inplace(owner: str, inplace: object) -> None:
-    """Accept PyTorch's ``inplace=False``; refuse True, and anything that is not a bool."""
-    if flag(inplace, "inplace", owner):
-        raise ValueError(
-            f"{owner}: inplace=True is not supported: tensorgrad never changes a Value in "
-            f"place (backward may still need its numbers); use inplace=False"
-        )
 
 
 class _Elementwise(Module):
@@ -93,7 +84,7 @@ class _InplaceElementwise(_Elementwise):
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
-        _refuse_inplace(type(self).__name__, inplace)
+        refuse_inplace(inplace, type(self).__name__)
 
 
 class ReLU(_InplaceElementwise):
@@ -175,7 +166,7 @@ class LeakyReLU(_Elementwise):
     def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = real_arg(negative_slope, "negative_slope", "LeakyReLU")
-        _refuse_inplace("LeakyReLU", inplace)
+        refuse_inplace(inplace, "LeakyReLU")
 
 
 class GELU(_Elementwise):
@@ -243,7 +234,7 @@ class ELU(_Elementwise):
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
         super().__init__()
         self.alpha = real_arg(alpha, "alpha", "ELU")
-        _refuse_inplace("ELU", inplace)
+        refuse_inplace(inplace, "ELU")
 
 
 class SELU(_InplaceElementwise):
@@ -354,7 +345,7 @@ class Hardtanh(_Elementwise):
             raise ValueError(
                 f"Hardtanh: max_val ({self.max_val}) must be greater than min_val ({self.min_val})"
             )
-        _refuse_inplace("Hardtanh", inplace)
+        refuse_inplace(inplace, "Hardtanh")
 
 
 class ReLU6(_InplaceElementwise):

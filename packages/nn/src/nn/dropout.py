@@ -11,6 +11,7 @@ from nn.functional import apply_dropout, check_dropout_p, check_input
 from nn.module import Module
 from nn.random import resolve_generator
 from tensorgrad import Value
+from tensorgrad.axes import refuse_inplace
 
 __all__ = ["Dropout"]
 
@@ -29,6 +30,8 @@ class Dropout(Module):
     ----------
     p : float, default 0.5
         The probability of zeroing an element, in ``[0, 1]``.
+    inplace : bool, default False
+        PyTorch's; only False is accepted (tensorgrad never changes a Value in place).
     generator : numpy.random.Generator, optional
         Where to draw the masks; by default nn's global generator (see
         :func:`nn.manual_seed`), read at each call.
@@ -39,7 +42,7 @@ class Dropout(Module):
         If ``p`` is not a real number (a bool, a string, None), or ``generator`` is not a
         numpy Generator, naming the argument and its type.
     ValueError
-        If ``p`` is not in ``[0, 1]`` (NaN is not).
+        If ``p`` is not in ``[0, 1]`` (NaN is not), or ``inplace`` is True.
 
     Examples
     --------
@@ -53,9 +56,16 @@ class Dropout(Module):
     array([1., 1., 1., 1., 1., 1.])
     """
 
-    def __init__(self, p: float = 0.5, *, generator: np.random.Generator | None = None) -> None:
+    def __init__(
+        self,
+        p: float = 0.5,
+        inplace: bool = False,
+        *,
+        generator: np.random.Generator | None = None,
+    ) -> None:
         super().__init__()
         self.p = check_dropout_p(p, "Dropout")  # (an int or a numpy number: as a float)
+        refuse_inplace(inplace, "Dropout")
         resolve_generator(generator, "Dropout")  # a wrong generator fails here, not at a call
         self.generator = generator
 

@@ -40,7 +40,7 @@ import tensorgrad
 from nn.checks import check_bool, check_int, check_number, describe
 from nn.random import resolve_generator
 from tensorgrad import Value
-from tensorgrad.axes import single_axis
+from tensorgrad.axes import refuse_inplace, single_axis
 from tensorgrad.broadcast import broadcast_to, unbroadcast
 from tensorgrad.ops.activation import (
     elu,
@@ -184,6 +184,7 @@ def dropout(
     input: Input,
     p: float = 0.5,
     training: bool = True,
+    inplace: bool = False,
     *,
     generator: np.random.Generator | None = None,
 ) -> Value | Array:
@@ -198,6 +199,8 @@ def dropout(
     p : float, default 0.5
         The probability of zeroing an element, in ``[0, 1]``.
     training : bool, default True
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :func:`~tensorgrad.axes.refuse_inplace`).
     generator : numpy.random.Generator, optional
         Where to draw the mask; by default nn's global generator (see :func:`nn.manual_seed`).
 
@@ -207,7 +210,7 @@ def dropout(
         If ``p`` is not a real number, ``training`` not a bool, or ``generator`` not a
         numpy Generator.
     ValueError
-        If ``p`` is outside ``[0, 1]`` (or NaN).
+        If ``p`` is outside ``[0, 1]`` (or NaN), or ``inplace`` is True.
 
     Examples
     --------
@@ -221,6 +224,7 @@ def dropout(
     """
     probability = check_dropout_p(p, "dropout")
     check_bool("dropout", "training", training)
+    refuse_inplace(inplace, "dropout")
     x: Value | Array = check_input(input, "dropout")
     if not training:
         resolve_generator(generator, "dropout")  # a wrong generator fails in eval mode too

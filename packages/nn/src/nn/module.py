@@ -29,6 +29,7 @@ import numpy.typing as npt
 from nn.checks import check_bool, describe
 from nn.parameter import Parameter
 from tensorgrad import Value
+from tensorgrad.axes import check_device
 from tensorgrad.tensor import float_dtype
 
 __all__ = ["Module"]
@@ -642,8 +643,7 @@ class Module:
                 dtype = arg.dtype if isinstance(arg, (Value, np.ndarray)) else arg
             else:
                 raise TypeError(f"{where}: the dtype is given twice ({dtype!r} and {arg!r})")
-        if device is not None:
-            _check_device(where, device)
+        check_device(device, where)
         if dtype is not None:
             self._convert(where, dtype)
         return self
@@ -932,18 +932,6 @@ def _checked_prefix(where: str, prefix: object) -> str:
 
 def _is_device(text: str) -> bool:
     return text.partition(":")[0] in _DEVICE_TYPES
-
-
-def _check_device(where: str, device: object) -> None:
-    """Nothing for the CPU (the only device there is); an error for any other."""
-    if not isinstance(device, str):
-        raise TypeError(f"{where}: device must be a str such as 'cpu', got {describe(device)}")
-    kind, _, index = device.partition(":")
-    if kind != "cpu" or index not in ("", "0"):
-        raise ValueError(
-            f"{where}: device {device!r} is not available: nn computes with numpy, on the "
-            f"CPU only (to('cpu') is accepted, and changes nothing)"
-        )
 
 
 def _not_a_memo(where: str, memo: object) -> str:

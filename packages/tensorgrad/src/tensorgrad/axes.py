@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "check_device",
     "flag",
     "int_arg",
     "kept_shape",
@@ -24,6 +25,7 @@ __all__ = [
     "pytorch_spellings",
     "real_arg",
     "reduced_count",
+    "refuse_inplace",
     "shape_arg",
     "single_axis",
     "spelling",
@@ -252,6 +254,88 @@ def flag(value: object, name: str, op: str) -> bool:
     if isinstance(value, np.bool_):
         return bool(value)
     raise TypeError(f"{op}: {name} must be True or False, got {type(value).__name__} {value!r}")
+
+
+def refuse_inplace(inplace: object, op: str) -> None:
+    """Accept PyTorch's ``inplace=False``; refuse ``inplace=True`` with the reason why.
+
+    PyTorch's ``inplace=True`` overwrites the input to save memory. tensorgrad never changes
+    a Value in place, since backward may still need the numbers it holds, so every function
+    and layer that takes PyTorch's ``inplace`` checks it here: False changes nothing, so that
+    PyTorch code runs unchanged.
+
+    Parameters
+    ----------
+    inplace : object
+        What was given; a bool (Python's or numpy's).
+    op : str
+        Who asks, which starts the message.
+
+    Raises
+    ------
+    ValueError
+        If ``inplace`` is True.
+    TypeError
+        If it is not a bool (checked by :func:`flag`).
+
+    Examples
+    --------
+    >>> from tensorgrad.axes import refuse_inplace
+    >>> refuse_inplace(False, "relu")
+    >>> refuse_inplace(True, "relu")
+    Traceback (most recent call last):
+    ...
+    ValueError: relu: inplace=True is not supported: tensorgrad never changes a Value in place ...
+    """
+    if flag(inplace, "inplace", op):
+        raise ValueError(
+            f"{op}: inplace=True is not supported: tensorgrad never changes a Value in "
+            f"place (backward may still need its numbers); use inplace=False"
+        )
+
+
+def check_device(device: object, op: str) -> None:
+    """Accept PyTorch's ``device=`` for the CPU (the only device there is); refuse any other.
+
+    tensorgrad computes with numpy, on the CPU only. ``None``, ``"cpu"`` and ``"cpu:0"``
+    change nothing, so that PyTorch code written for a ``device`` runs; a GPU or any other
+    device (``"cuda"``, ``"cuda:0"``, ``"mps"``) is refused rather than ignored.
+
+    Parameters
+    ----------
+    device : object
+        What was given: None or a str.
+    op : str
+        Who asks, which starts the message.
+
+    Raises
+    ------
+    TypeError
+        If ``device`` is neither None nor a str.
+    ValueError
+        If it names a device other than the CPU.
+
+    Examples
+    --------
+    >>> from tensorgrad.axes import check_device
+    >>> check_device("cpu", "zeros")
+    >>> check_device("cuda", "zeros")
+    Traceback (most recent call last):
+    ...
+    ValueError: zeros: device 'cuda' is not available: tensorgrad runs on the CPU only, ...
+    """
+    if device is None:
+        return
+    if not isinstance(device, str):
+        raise TypeError(
+            f"{op}: device must be a str such as 'cpu', got {type(device).__name__} {device!r}"
+        )
+    kind, _, index = device.partition(":")
+    if kind != "cpu" or index not in ("", "0"):
+        raise ValueError(
+            f"{op}: device {device!r} is not available: tensorgrad runs on the CPU only, "
+            f"through numpy (device='cpu' is accepted, and changes nothing)"
+        )
 
 
 def int_arg(n: Any, name: str, op: str) -> int:

@@ -18,6 +18,8 @@ What they share:
 * ``dtype`` is float64 unless you ask for float32 (the two dtypes a Value holds). PyTorch's
   default is float32; here it is float64 because that is what ``Value([1, 2])`` gives, and
   what checks gradients best. ``arange(5)`` is float64 too, where PyTorch's is int64.
+* ``device`` is accepted for the CPU only (``device="cpu"`` changes nothing, so that PyTorch
+  code runs); tensorgrad computes with numpy, so ``"cuda"`` or ``"mps"`` is refused.
 * ``requires_grad`` is False, as in PyTorch: a factory's result is a constant until you say
   it is a parameter (``Value()`` itself defaults to True, to follow the seed examples).
 * The random ones draw from ``generator=``, a :class:`numpy.random.Generator`, or from a new
@@ -53,7 +55,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from tensorgrad.axes import flag, int_arg, shape_arg
+from tensorgrad.axes import check_device, flag, int_arg, shape_arg
 from tensorgrad.record import new_value
 from tensorgrad.tensor import Array, Value, float_dtype, real_array
 
@@ -232,7 +234,10 @@ def _like(
 
 
 def zeros(
-    *size: int | Sequence[int], dtype: npt.DTypeLike | None = None, requires_grad: bool = False
+    *size: int | Sequence[int],
+    dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
 ) -> Value:
     """A Value of zeros, as ``torch.zeros``.
 
@@ -242,6 +247,10 @@ def zeros(
         The shape: ``zeros(2, 3)`` or ``zeros((2, 3))``; ``zeros(())`` is 0-d.
     dtype : dtype, optional
         float32 or float64; float64 unless given.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -265,13 +274,17 @@ def zeros(
     >>> tg.zeros((2,), dtype="float32").dtype
     dtype('float32')
     """
+    check_device(device, "zeros")
     shape, dt = _size(size, "zeros"), _dtype(dtype, "zeros")
     _not_too_large(shape, dt.itemsize, "zeros")
     return _value(np.zeros(shape, dt), requires_grad, "zeros")
 
 
 def ones(
-    *size: int | Sequence[int], dtype: npt.DTypeLike | None = None, requires_grad: bool = False
+    *size: int | Sequence[int],
+    dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
 ) -> Value:
     """A Value of ones, as ``torch.ones``.
 
@@ -281,6 +294,10 @@ def ones(
         The shape: ``ones(2, 3)`` or ``ones((2, 3))``.
     dtype : dtype, optional
         float32 or float64; float64 unless given.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -301,6 +318,7 @@ def ones(
     >>> tg.ones(3).data
     array([1., 1., 1.])
     """
+    check_device(device, "ones")
     shape, dt = _size(size, "ones"), _dtype(dtype, "ones")
     _not_too_large(shape, dt.itemsize, "ones")
     return _value(np.ones(shape, dt), requires_grad, "ones")
@@ -311,6 +329,7 @@ def full(
     fill_value: float,
     *,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """A Value of ``size`` with every element ``fill_value``, as ``torch.full``.
@@ -324,6 +343,10 @@ def full(
         A real number (an int or a float; NaN and inf are numbers too).
     dtype : dtype, optional
         float32 or float64; float64 unless given.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -346,6 +369,7 @@ def full(
     array([[0.5, 0.5],
            [0.5, 0.5]])
     """
+    check_device(device, "full")
     shape = _size((size,), "full")
     value = _real(fill_value, "fill_value", "full")
     dt = _dtype(dtype, "full")
@@ -355,7 +379,10 @@ def full(
 
 
 def empty(
-    *size: int | Sequence[int], dtype: npt.DTypeLike | None = None, requires_grad: bool = False
+    *size: int | Sequence[int],
+    dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
+    requires_grad: bool = False,
 ) -> Value:
     """A Value whose elements are not set, as ``torch.empty``: for an array you fill yourself.
 
@@ -369,6 +396,10 @@ def empty(
         The shape: ``empty(2, 3)`` or ``empty((2, 3))``.
     dtype : dtype, optional
         float32 or float64; float64 unless given.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -391,6 +422,7 @@ def empty(
     >>> v.shape, float(v.data.sum())
     ((2, 3), 42.0)
     """
+    check_device(device, "empty")
     shape, dt = _size(size, "empty"), _dtype(dtype, "empty")
     _not_too_large(shape, dt.itemsize, "empty")
     return _value(np.empty(shape, dt), requires_grad, "empty")
@@ -400,6 +432,7 @@ def zeros_like(
     input: Any,  # (PyTorch's name for it)
     *,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """Zeros of the shape of ``input`` (and its dtype), as ``torch.zeros_like``.
@@ -411,6 +444,10 @@ def zeros_like(
     dtype : dtype, optional
         float32 or float64. Unless given, the dtype of ``input`` if it is float32 or
         float64; float64 for ints and bools, as ``Value()`` converts them.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for the result (not inherited from ``input``,
         as in PyTorch).
@@ -433,6 +470,7 @@ def zeros_like(
     >>> z.shape, z.dtype, z.requires_grad
     ((2, 2), dtype('float32'), False)
     """
+    check_device(device, "zeros_like")
     shape, dt = _like(input, dtype, "zeros_like")
     return _value(np.zeros(shape, dt), requires_grad, "zeros_like")
 
@@ -441,6 +479,7 @@ def ones_like(
     input: Any,  # (PyTorch's name for it)
     *,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """Ones of the shape of ``input`` (and its dtype), as ``torch.ones_like``.
@@ -452,6 +491,10 @@ def ones_like(
     dtype : dtype, optional
         float32 or float64. Unless given, the dtype of ``input`` if it is float32 or
         float64; float64 for ints and bools.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for the result.
 
@@ -471,6 +514,7 @@ def ones_like(
     >>> tg.ones_like(np.arange(3)).data  # ints give float64
     array([1., 1., 1.])
     """
+    check_device(device, "ones_like")
     shape, dt = _like(input, dtype, "ones_like")
     return _value(np.ones(shape, dt), requires_grad, "ones_like")
 
@@ -480,6 +524,7 @@ def full_like(
     fill_value: float,
     *,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """``fill_value`` in the shape of ``input`` (and its dtype), as ``torch.full_like``.
@@ -493,6 +538,10 @@ def full_like(
     dtype : dtype, optional
         float32 or float64. Unless given, the dtype of ``input`` if it is float32 or
         float64; float64 for ints and bools.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for the result.
 
@@ -514,6 +563,7 @@ def full_like(
     >>> tg.full_like(tg.zeros(2), -1.5).data
     array([-1.5, -1.5])
     """
+    check_device(device, "full_like")
     shape, dt = _like(input, dtype, "full_like")
     value = _real(fill_value, "fill_value", "full_like")
     _fits(value, dt, "fill_value", "full_like")
@@ -529,6 +579,7 @@ def arange(
     step: float = 1,
     *,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """Numbers from ``start`` up to (not including) ``end``, ``step`` apart, as ``torch.arange``.
@@ -551,6 +602,10 @@ def arange(
         The gap between neighbours, negative to count down; not 0.
     dtype : dtype, optional
         float32 or float64; float64 unless given.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -578,6 +633,7 @@ def arange(
     >>> tg.arange(3, 0, -1).data
     array([3., 2., 1.])
     """
+    check_device(device, "arange")
     first = _real(start, "start", "arange")
     last = _real(end, "end", "arange") if end is not None else None
     gap = _real(step, "step", "arange")
@@ -605,6 +661,7 @@ def linspace(
     steps: int,
     *,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """``steps`` numbers evenly spaced from ``start`` to ``end``, both ends included.
@@ -621,6 +678,10 @@ def linspace(
         How many numbers (0 gives an empty Value, 1 gives ``[start]``).
     dtype : dtype, optional
         float32 or float64; float64 unless given. The numbers are computed in it, as in PyTorch.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -643,6 +704,7 @@ def linspace(
     >>> tg.linspace(0, 1, 5).data
     array([0.  , 0.25, 0.5 , 0.75, 1.  ])
     """
+    check_device(device, "linspace")
     first, last = _real(start, "start", "linspace"), _real(end, "end", "linspace")
     n = _count(steps, "steps", "linspace")
     dt = _dtype(dtype, "linspace")
@@ -666,6 +728,7 @@ def eye(
     m: int | None = None,
     *,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """The identity matrix: ones on the diagonal, zeros elsewhere, as ``torch.eye``.
@@ -678,6 +741,10 @@ def eye(
         The number of columns, ``n`` unless given.
     dtype : dtype, optional
         float32 or float64; float64 unless given.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -700,6 +767,7 @@ def eye(
     array([[1., 0., 0.],
            [0., 1., 0.]])
     """
+    check_device(device, "eye")
     rows = _count(n, "n", "eye")
     cols = rows if m is None else _count(m, "m", "eye")
     dt = _dtype(dtype, "eye")
@@ -715,6 +783,7 @@ def rand(
     generator: np.random.Generator | None = None,
     seed: int | None = None,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """Numbers drawn uniformly from [0, 1), as ``torch.rand``.
@@ -732,6 +801,10 @@ def rand(
     dtype : dtype, optional
         float32 or float64; float64 unless given (numpy draws float32 numbers directly,
         not float64 ones rounded).
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -756,6 +829,7 @@ def rand(
     >>> bool((a.data == b.data).all()), bool(((0 <= a.data) & (a.data < 1)).all())
     (True, True)
     """
+    check_device(device, "rand")
     shape, dt = _size(size, "rand"), _dtype(dtype, "rand")
     rng = _generator(generator, seed, "rand")
     _not_too_large(shape, dt.itemsize, "rand")
@@ -767,6 +841,7 @@ def randn(
     generator: np.random.Generator | None = None,
     seed: int | None = None,
     dtype: npt.DTypeLike | None = None,
+    device: str | None = None,
     requires_grad: bool = False,
 ) -> Value:
     """Numbers drawn from the standard normal distribution, as ``torch.randn``.
@@ -784,6 +859,10 @@ def randn(
         ``seed``, :data:`~tensorgrad.factories.default_generator`.
     dtype : dtype, optional
         float32 or float64; float64 unless given.
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     requires_grad : bool, default False
         Whether backward computes a gradient for it.
 
@@ -808,6 +887,7 @@ def randn(
     >>> bool((tg.randn(3, seed=1).data == tg.randn(3, seed=1).data).all())
     True
     """
+    check_device(device, "randn")
     shape, dt = _size(size, "randn"), _dtype(dtype, "randn")
     rng = _generator(generator, seed, "randn")
     _not_too_large(shape, dt.itemsize, "randn")
@@ -822,6 +902,7 @@ def randint(
     generator: np.random.Generator | None = None,
     seed: int | None = None,
     dtype: npt.DTypeLike = np.int64,
+    device: str | None = None,
 ) -> Array:
     """Integers drawn uniformly from ``low`` to ``high - 1``, as ``torch.randint``.
 
@@ -845,6 +926,10 @@ def randint(
     dtype : dtype, optional
         An integer dtype; int64 (PyTorch's default too) unless given.
 
+    device : str, optional
+        PyTorch's: None, ``"cpu"`` or ``"cpu:0"``, which change nothing (tensorgrad runs on
+        the CPU only); any other device is a ValueError, a non-str a TypeError (see
+        :func:`~tensorgrad.axes.check_device`).
     Returns
     -------
     numpy.ndarray
@@ -869,6 +954,7 @@ def randint(
     >>> int(tg.randint(3, (2, 2), seed=0).max()) < 3  # randint(high, size): from 0
     True
     """
+    check_device(device, "randint")
     if isinstance(high, (tuple, list)) and size is None:
         low, high, size = 0, low, high  # randint(high, size), PyTorch's other form
     elif high is None:

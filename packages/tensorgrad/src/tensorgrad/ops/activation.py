@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from tensorgrad import special
-from tensorgrad.axes import real_arg
+from tensorgrad.axes import real_arg, refuse_inplace
 from tensorgrad.ops import select, unary
 from tensorgrad.record import Operand, as_value, new_value, plain, record
 from tensorgrad.tensor import Value
@@ -58,7 +58,7 @@ _TANH_KAPPA = 0.044715  # ... and its kKappa
 # -- piecewise linear: leaky_relu, hardtanh, relu6 --------------------------------------------
 
 
-def leaky_relu(x: Operand, negative_slope: float = 0.01) -> Value:
+def leaky_relu(x: Operand, negative_slope: float = 0.01, inplace: bool = False) -> Value:
     """``x`` where ``x > 0``, ``negative_slope * x`` elsewhere, elementwise.
 
     Parameters
@@ -67,6 +67,8 @@ def leaky_relu(x: Operand, negative_slope: float = 0.01) -> Value:
         The input (an array or a number is a constant).
     negative_slope : float, default 0.01
         The slope for ``x <= 0``; any real number, as in PyTorch.
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :func:`~tensorgrad.axes.refuse_inplace`).
 
     Returns
     -------
@@ -78,7 +80,7 @@ def leaky_relu(x: Operand, negative_slope: float = 0.01) -> Value:
         If ``x`` is not numeric, or ``negative_slope`` is not a real number (a bool, a
         string, a Value, an array of several numbers).
     ValueError
-        If ``negative_slope`` is NaN.
+        If ``negative_slope`` is NaN, or ``inplace`` is True.
 
     Examples
     --------
@@ -89,6 +91,7 @@ def leaky_relu(x: Operand, negative_slope: float = 0.01) -> Value:
     >>> y.data, x.grad
     (array([-0.2,  0. ,  3. ]), array([0.1, 0.1, 1. ]))
     """
+    refuse_inplace(inplace, "leaky_relu")
     x = as_value(x, "leaky_relu")
     slope = real_arg(negative_slope, "negative_slope", "leaky_relu")
     a = x._data
@@ -105,7 +108,9 @@ def _leaky_relu_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> An
     return _where(plain(x) > 0, g, g * slope)
 
 
-def hardtanh(x: Operand, min_val: float = -1.0, max_val: float = 1.0) -> Value:
+def hardtanh(
+    x: Operand, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> Value:
     """``x`` limited to ``[min_val, max_val]``, elementwise.
 
     As PyTorch's: the gradient is 0 at the bounds themselves (where
@@ -123,7 +128,7 @@ def hardtanh(x: Operand, min_val: float = -1.0, max_val: float = 1.0) -> Value:
     TypeError
         If ``x`` is not numeric, or a bound is not a real number.
     ValueError
-        If ``min_val > max_val`` (as PyTorch's), or a bound is NaN.
+        If ``min_val > max_val`` (as PyTorch's), a bound is NaN, or ``inplace`` is True.
 
     Examples
     --------
@@ -134,13 +139,16 @@ def hardtanh(x: Operand, min_val: float = -1.0, max_val: float = 1.0) -> Value:
     >>> y.data, x.grad
     (array([-1. , -1. ,  0.5,  1. ]), array([0., 0., 1., 0.]))
     """
+    refuse_inplace(inplace, "hardtanh")
     return _hardtanh(x, min_val, max_val, "hardtanh")
 
 
-def relu6(x: Operand) -> Value:
+def relu6(x: Operand, inplace: bool = False) -> Value:
     """``min(max(x, 0), 6)``, elementwise: :func:`hardtanh` with bounds 0 and 6, as in PyTorch.
 
     The gradient is 0 at 0 and at 6, and passes through a NaN.
+    PyTorch's ``inplace=False`` is accepted; ``inplace=True`` is refused (see
+    :func:`~tensorgrad.axes.refuse_inplace`).
 
     Examples
     --------
@@ -148,6 +156,7 @@ def relu6(x: Operand) -> Value:
     >>> relu6(Value([-1.0, 3.0, 7.0])).data
     array([0., 3., 6.])
     """
+    refuse_inplace(inplace, "relu6")
     return _hardtanh(x, 0.0, 6.0, "relu6")
 
 
@@ -174,7 +183,7 @@ def _hardtanh_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 # -- exponential: elu, selu ---------------------------------------------------------------------
 
 
-def elu(x: Operand, alpha: float = 1.0) -> Value:
+def elu(x: Operand, alpha: float = 1.0, inplace: bool = False) -> Value:
     """``x`` where ``x > 0``, ``alpha * (exp(x) - 1)`` elsewhere, elementwise.
 
     Parameters
@@ -183,13 +192,15 @@ def elu(x: Operand, alpha: float = 1.0) -> Value:
         The input.
     alpha : float, default 1.0
         The value the function tends to, negated, as ``x`` goes to ``-inf``.
+    inplace : bool, default False
+        PyTorch's; only False is accepted (see :func:`~tensorgrad.axes.refuse_inplace`).
 
     Raises
     ------
     TypeError
         If ``x`` is not numeric, or ``alpha`` is not a real number.
     ValueError
-        If ``alpha`` is NaN.
+        If ``alpha`` is NaN, or ``inplace`` is True.
 
     Examples
     --------
@@ -200,10 +211,11 @@ def elu(x: Operand, alpha: float = 1.0) -> Value:
     >>> y.data, x.grad
     (array([-1.,  0.,  2.]), array([0., 1., 1.]))
     """
+    refuse_inplace(inplace, "elu")
     return _elu(x, real_arg(alpha, "alpha", "elu"), 1.0, "elu")
 
 
-def selu(x: Operand) -> Value:
+def selu(x: Operand, inplace: bool = False) -> Value:
     """Scaled ELU: ``scale * elu(x, alpha)``, elementwise (Klambauer et al., 2017), with
     PyTorch's constants ``alpha = 1.6732632423543772848170429916717`` and
     ``scale = 1.0507009873554804934193349852946``.
@@ -211,6 +223,8 @@ def selu(x: Operand) -> Value:
     The constants make the activations of a deep network of ``selu`` layers keep mean 0
     and variance 1 (with weights of variance ``1 / fan_in``). At 0 the gradient is the
     left side's, ``alpha * scale``, as in PyTorch.
+    PyTorch's ``inplace=False`` is accepted; ``inplace=True`` is refused (see
+    :func:`~tensorgrad.axes.refuse_inplace`).
 
     Examples
     --------
@@ -218,6 +232,7 @@ def selu(x: Operand) -> Value:
     >>> selu(Value([0.0, 1.0])).data
     array([0.       , 1.05070099])
     """
+    refuse_inplace(inplace, "selu")
     return _elu(x, _SELU_ALPHA, _SELU_SCALE, "selu")
 
 
@@ -246,8 +261,11 @@ def _elu_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 # -- smooth: silu, softplus, logsigmoid, mish, softsign -----------------------------------------
 
 
-def silu(x: Operand) -> Value:
+def silu(x: Operand, inplace: bool = False) -> Value:
     """``x * sigmoid(x)`` (the sigmoid linear unit, or swish), elementwise.
+
+    PyTorch's ``inplace=False`` is accepted; ``inplace=True`` is refused (see
+    :func:`~tensorgrad.axes.refuse_inplace`).
 
     Examples
     --------
@@ -258,6 +276,7 @@ def silu(x: Operand) -> Value:
     >>> y.data, x.grad
     (array([   -0.,     0., 10000.]), array([-0. ,  0.5,  1. ]))
     """
+    refuse_inplace(inplace, "silu")
     x = as_value(x, "silu")
     a = x._data
     data = a * _on(unary.sigmoid, a)
@@ -354,8 +373,11 @@ def _logsigmoid_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> An
     return g * _on(unary.sigmoid, -saved[0])
 
 
-def mish(x: Operand) -> Value:
+def mish(x: Operand, inplace: bool = False) -> Value:
     """``x * tanh(softplus(x))`` (Misra, 2019), elementwise.
+
+    PyTorch's ``inplace=False`` is accepted; ``inplace=True`` is refused (see
+    :func:`~tensorgrad.axes.refuse_inplace`).
 
     Examples
     --------
@@ -363,6 +385,7 @@ def mish(x: Operand) -> Value:
     >>> mish(Value([-1e4, 0.0, 1.0, 1e4])).data
     array([-0.00000000e+00,  0.00000000e+00,  8.65098388e-01,  1.00000000e+04])
     """
+    refuse_inplace(inplace, "mish")
     x = as_value(x, "mish")
     a = x._data
     data = a * np.tanh(_softplus_array(a))

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tensorgrad import special
-from tensorgrad.axes import int_arg
+from tensorgrad.axes import int_arg, refuse_inplace
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.factories import zeros_like
 from tensorgrad.record import Array, Operand, as_value, operand_data, plain, record
@@ -658,10 +658,12 @@ def _sigmoid_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     return g
 
 
-def relu(x: Operand) -> Value:
+def relu(x: Operand, inplace: bool = False) -> Value:
     """Rectified linear unit ``max(x, 0)``, elementwise; its gradient at 0 is 0.
 
     As in PyTorch, a NaN input gives NaN, and its gradient passes through (1).
+    PyTorch's ``inplace=False`` is accepted; ``inplace=True`` is refused (see
+    :func:`~tensorgrad.axes.refuse_inplace`).
 
     Examples
     --------
@@ -669,6 +671,8 @@ def relu(x: Operand) -> Value:
     >>> Value([-2.0, 0.0, 3.0]).relu().data
     array([0., 0., 3.])
     """
+    if inplace is not False:  # one test on the hot path; refuse_inplace tells why
+        refuse_inplace(inplace, "relu")
     x = as_value(x, "relu")
     data = np.maximum(x._data, 0)
     # The backward reads the result only, so the input's array is not kept for it.
