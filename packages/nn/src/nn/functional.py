@@ -57,7 +57,7 @@ from tensorgrad.ops.activation import (
 )
 from tensorgrad.ops.shape import pad
 from tensorgrad.ops.unary import relu, sigmoid, tanh
-from tensorgrad.record import new_value, operand_data, plain, record
+from tensorgrad.record import exp_of, log_of, new_value, operand_data, plain, record
 from tensorgrad.tensor import real_array
 
 # The user-facing API; the internal helpers (see the module's docstring) are not in it.
@@ -790,20 +790,12 @@ def _kl_div_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d t(log t - x) = -t dx + (log t + 1 - x) dt; d eᵗ(t - x) = -eᵗ dx + eᵗ(t - x + 1) dt"""
     x, t, log_target = saved
     if log_target:
-        e = _exp(t)
+        e = exp_of(t)
         return -(g * e) if i == 0 else g * e * (t - x + 1)
     if i == 0:
         return -(g * t)
     with np.errstate(divide="ignore"):  # log 0 = -inf: the slope of t log t at 0
-        return g * (_log(t) + 1 - x)
-
-
-def _exp(x: Any) -> Any:
-    return x.exp() if isinstance(x, Value) else np.exp(x)
-
-
-def _log(x: Any) -> Any:
-    return x.log() if isinstance(x, Value) else np.log(x)
+        return g * (log_of(t) + 1 - x)
 
 
 # -- cross-entropy and nll -----------------------------------------------------------------------
@@ -1469,7 +1461,7 @@ _BCE_EPSILON = 1e-12  # PyTorch's floor for p (1 - p) in binary_cross_entropy's 
 def _clamped_log(p: Any) -> Any:
     """``max(log p, -100)``, as PyTorch's binary cross-entropy takes it (array or Value)."""
     with np.errstate(divide="ignore"):  # log(0) is -inf, then -100
-        return (p.log() if isinstance(p, Value) else np.log(p)).clip(-100.0)
+        return log_of(p).clip(-100.0)
 
 
 def _sigmoid(x: Any) -> Any:

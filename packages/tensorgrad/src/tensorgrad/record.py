@@ -44,8 +44,10 @@ __all__ = [
     "Like",
     "Operand",
     "as_value",
+    "exp_of",
     "in_float",
     "like",
+    "log_of",
     "new_value",
     "node_of",
     "operand_data",
@@ -53,6 +55,8 @@ __all__ = [
     "record",
     "revive",
     "type_error",
+    "where_of",
+    "zeros_of",
 ]
 
 Operand = Union[Value, Array, float, int]  # noqa: UP007  (a runtime alias: py3.10)
@@ -395,6 +399,87 @@ def plain(x: Any) -> Any:
     (array([1.]), 2.0)
     """
     return x._data if isinstance(x, Value) else x
+
+
+def exp_of(x: Any) -> Any:
+    """``e**x`` of an array or a Value, for the backward formulas (so that create_graph works).
+
+    A Value gets :meth:`Value.exp <tensorgrad.tensor.Value.exp>` (a node in the graph), an
+    array or a number ``np.exp`` (the fast path, same dtype); warnings are the caller's to
+    silence with ``np.errstate``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import exp_of
+    >>> exp_of(np.zeros(2, np.float32)), exp_of(Value([0.0])).data
+    (array([1., 1.], dtype=float32), array([1.]))
+    """
+    return x.exp() if isinstance(x, Value) else np.exp(x)
+
+
+def log_of(x: Any) -> Any:
+    """``log x`` of an array or a Value, for the backward formulas (so that create_graph works).
+
+    A Value gets :meth:`Value.log <tensorgrad.tensor.Value.log>` (a node in the graph), an
+    array or a number ``np.log`` (the fast path, same dtype); ``log 0`` warnings are the
+    caller's to silence with ``np.errstate``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import log_of
+    >>> log_of(np.ones(2, np.float32)), log_of(Value([1.0])).data
+    (array([0., 0.], dtype=float32), array([0.]))
+    """
+    return x.log() if isinstance(x, Value) else np.log(x)
+
+
+def where_of(mask: Any, a: Any, b: Any) -> Any:
+    """``a`` where ``mask``, ``b`` elsewhere, of arrays or Values, for the backward formulas.
+
+    If ``a`` or ``b`` is a Value this is :func:`tensorgrad.where` (a node in the graph, so that
+    create_graph works), otherwise ``np.where`` of the arrays and numbers (the fast path);
+    ``mask`` is a boolean array either way.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import where_of
+    >>> mask = np.array([True, False])
+    >>> where_of(mask, np.array([1.0, 2.0]), 0.0), where_of(mask, Value([1.0, 2.0]), 0.0).data
+    (array([1., 0.]), array([1., 0.]))
+    """
+    if isinstance(a, Value) or isinstance(b, Value):
+        from tensorgrad.ops import select  # (select imports this module)
+
+        return select.where(mask, a, b)
+    return np.where(mask, a, b)
+
+
+def zeros_of(g: Any, x: Any = None) -> Any:
+    """Zeros of ``x``'s shape and dtype (``g``'s if ``x`` is None): the gradient of an operand
+    that does not change the result.
+
+    ``x`` is an array, a Value or a :class:`Like`; the zeros are a constant Value (no graph,
+    no gradient) if the incoming gradient ``g`` is a Value (under create_graph), an array
+    otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value
+    >>> from tensorgrad.record import zeros_of
+    >>> zeros_of(np.ones(2, np.float32)), zeros_of(Value([1.0]), np.ones((1, 2))).data
+    (array([0., 0.], dtype=float32), array([[0., 0.]]))
+    """
+    if x is None:
+        x = g
+    zeros = np.zeros(x.shape, dtype=x.dtype)
+    return record(zeros, "zeros", None, (), ()) if isinstance(g, Value) else zeros
 
 
 def type_error(op: str, *operands: object) -> TypeError:

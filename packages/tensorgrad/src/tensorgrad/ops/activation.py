@@ -27,8 +27,8 @@ import numpy as np
 
 from tensorgrad import special
 from tensorgrad.axes import real_arg, refuse_inplace
-from tensorgrad.ops import select, unary
-from tensorgrad.record import Operand, as_value, new_value, plain, record
+from tensorgrad.ops import unary
+from tensorgrad.record import Operand, as_value, new_value, plain, record, where_of
 from tensorgrad.tensor import Value
 
 __all__ = [
@@ -105,7 +105,7 @@ def _leaky_relu_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> An
     Ties: at x == 0 the gradient is negative_slope, and at NaN too (PyTorch's ``x > 0``).
     """
     x, slope = saved
-    return _where(plain(x) > 0, g, g * slope)
+    return where_of(plain(x) > 0, g, g * slope)
 
 
 def hardtanh(
@@ -254,8 +254,8 @@ def _elu_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """
     x, alpha, scale = saved
     left = plain(x) <= 0
-    exp_x = _on(unary.exp, _where(left, x, 0.0))  # e**x on the left, 1 (unused) on the right
-    return _where(left, g * (exp_x * (alpha * scale)), g * scale)
+    exp_x = _on(unary.exp, where_of(left, x, 0.0))  # e**x on the left, 1 (unused) on the right
+    return where_of(left, g * (exp_x * (alpha * scale)), g * scale)
 
 
 # -- smooth: silu, softplus, logsigmoid, mish, softsign -----------------------------------------
@@ -345,7 +345,7 @@ def _softplus_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     x, beta, threshold = saved
     with np.errstate(over="ignore"):  # beta x = ±inf: σ is 1 or 0, as it should be
         linear = plain(x) * beta > threshold
-        return _where(linear, g, g * _on(unary.sigmoid, x * beta))
+        return where_of(linear, g, g * _on(unary.sigmoid, x * beta))
 
 
 def logsigmoid(x: Operand) -> Value:
@@ -517,11 +517,3 @@ def _on(fn: Callable[[Value], Value], x: Any) -> Any:
     if isinstance(x, Value):
         return fn(x)
     return fn(new_value(x))._data
-
-
-def _where(mask: Any, a: Any, b: Any) -> Any:
-    """``a`` where ``mask``, ``b`` elsewhere: :func:`~tensorgrad.ops.select.where` if either
-    is a Value, numpy's for arrays and numbers."""
-    if isinstance(a, Value) or isinstance(b, Value):
-        return select.where(mask, a, b)
-    return np.where(mask, a, b)

@@ -18,17 +18,19 @@ import numpy as np
 
 from tensorgrad.broadcast import unbroadcast
 from tensorgrad.node import BackwardFn
-from tensorgrad.ops import select
 from tensorgrad.record import (
     Array,
     Operand,
     as_value,
     in_float,
+    log_of,
     node_of,
     operand_data,
     plain,
     record,
     type_error,
+    where_of,
+    zeros_of,
 )
 from tensorgrad.tensor import Value
 
@@ -201,7 +203,7 @@ def _pow_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
         # base of 0 (or NaN) the formula is 0 * inf = NaN. PyTorch returns 0 there.
         if isinstance(b, (int, float)):  # the common case, x**2: no mask to compute
             if b == 0:
-                return _zeros(g, a)
+                return zeros_of(g, a)
             return unbroadcast(g * b * a ** (b - 1), a)
         base = a
         zero_exponent = plain(b) == 0
@@ -211,15 +213,15 @@ def _pow_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
             # `not |a| > 0` is true for 0 and for NaN.
             bad = zero_exponent & ~(np.abs(plain(a)) > 0)
             if bad.any():
-                base = _where(bad, 1.0, a)  # 0 * 1**-1 = 0, with no inf on the way
+                base = where_of(bad, 1.0, a)  # 0 * 1**-1 = 0, with no inf on the way
         return unbroadcast(g * b * base ** (b - 1), a)
     # d/db = a**b log(a): at a == 0 that is 0 * -inf = NaN for b >= 0 (and a numpy
     # warning); PyTorch returns 0 there, as the limit from a > 0. For b < 0, a**b is
     # inf and the gradient -inf, as in PyTorch.
     zero_base = plain(a) == 0
     if np.any(zero_base):
-        a = _where(zero_base & (plain(b) >= 0), 1.0, a)  # log(1) = 0
-    return unbroadcast(g * out * _log(a), b)
+        a = where_of(zero_base & (plain(b) >= 0), 1.0, a)  # log(1) = 0
+    return unbroadcast(g * out * log_of(a), b)
 
 
 def neg(x: Operand) -> Value:
@@ -340,7 +342,7 @@ def _floor_divide_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> 
     Ties: 0 at the steps too (where a / b is a whole number), as PyTorch's floor division.
     """
     x = saved[i]  # the operand's shape and dtype, or None if the result's
-    return _zeros(g, g if x is None else x)
+    return zeros_of(g, x)
 
 
 def remainder(a: Operand, b: Operand) -> Value:
@@ -456,23 +458,3 @@ def _lerp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     if i == 1:
         return unbroadcast(g * w, b)
     return unbroadcast(g * (b - a), w)
-
-
-# -- for the formulas: arrays on the fast path, Values under create_graph ---------------------
-
-
-def _log(x: Any) -> Any:
-    return x.log() if isinstance(x, Value) else np.log(x)
-
-
-def _where(mask: Any, a: Any, b: Any) -> Any:
-    if isinstance(a, Value) or isinstance(b, Value):
-        return select.where(mask, a, b)
-    return np.where(mask, a, b)
-
-
-def _zeros(g: Any, x: Any) -> Any:
-    """Zeros of ``x``'s shape and dtype (as a constant Value if ``g`` is one): the gradient of
-    an operand that does not change the result."""
-    zeros = np.zeros(x.shape, dtype=x.dtype)
-    return record(zeros, "zeros", None, (), ()) if isinstance(g, Value) else zeros

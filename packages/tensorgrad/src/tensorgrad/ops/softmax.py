@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from tensorgrad.axes import flag, kept_shape, normalize_axes, pytorch_spellings, single_axis
-from tensorgrad.record import Array, Operand, as_value, record
+from tensorgrad.record import Array, Operand, as_value, exp_of, record
 from tensorgrad.tensor import Value
 
 __all__ = ["log_softmax", "logsumexp", "softmax"]
@@ -60,7 +60,7 @@ def _logsumexp_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any
     if not keepdims:
         kept = kept_shape(x.shape, axes)
         g, out = g.reshape(kept), out.reshape(kept)
-    return g * _exp(x - out)
+    return g * exp_of(x - out)
 
 
 def log_softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
@@ -88,7 +88,7 @@ def log_softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
 def _log_softmax_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     """d log_softmax(x) = dx - softmax(x) Σ dx, with softmax(x) = e**out"""
     axes = saved[1]
-    return g - _exp(out) * g.sum(axis=axes, keepdims=True)
+    return g - exp_of(out) * g.sum(axis=axes, keepdims=True)
 
 
 def softmax(x: Operand, axis: int = -1, *, dim: int | None = None) -> Value:
@@ -147,8 +147,3 @@ def _logsumexp(x: Array, axes: tuple[int, ...]) -> Array:
         m = np.where(np.isfinite(m), m, 0)
     result: Array = np.log(np.exp(x - m).sum(axis=axes, keepdims=True)) + m
     return result
-
-
-def _exp(x: Any) -> Any:
-    """Exponential of an array or a Value (for the formulas)."""
-    return x.exp() if isinstance(x, Value) else np.exp(x)

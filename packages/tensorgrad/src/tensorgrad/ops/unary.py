@@ -28,8 +28,7 @@ import numpy.typing as npt
 from tensorgrad import special
 from tensorgrad.axes import int_arg, refuse_inplace
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.factories import zeros_like
-from tensorgrad.record import Array, Operand, as_value, operand_data, plain, record
+from tensorgrad.record import Array, Operand, as_value, operand_data, plain, record, zeros_of
 from tensorgrad.tensor import Value, float_dtype
 
 __all__ = [
@@ -461,7 +460,7 @@ def _step_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
 
     Ties: 0 at the steps too (where the functions jump), as in PyTorch.
     """
-    return zeros_like(g) if isinstance(g, Value) else np.zeros_like(g)
+    return zeros_of(g)
 
 
 # -- clamp (clip) ------------------------------------------------------------------------------
