@@ -23,16 +23,24 @@ from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-from _timing import format_ratio, format_seconds, goal, interleaved, markdown_table, report
+from _timing import markdown_table, report
 from tensor_mlp_step import SIZES, STEPS_CHECKED, Size, batch, initial_weights, make_nn
-from tensor_vs_base import describe, extract_base, git, import_base, rename_tensorgrad
+from tensor_vs_base import (
+    GOAL,
+    RATIO_COLUMNS,
+    describe,
+    extract_base,
+    git,
+    import_base,
+    rename_tensorgrad,
+    repeats_note,
+    time_against_base,
+)
 
 import nn
 
-GOAL = 1.02  # this checkout's step time over the base commit's (min of the repeats)
 NN_DIR = "packages/nn/src/nn"
 NN_BASE = "nn_base"
-REPEAT_FACTOR = {"tiny": 5, "small": 5, "large": 3}  # as tensor_vs_base: a 2% goal is near noise
 # nn imports itself only as `from nn... import ...` (checked by the losses agreeing below).
 NN_IMPORT = re.compile(r"^(\s*)from nn(?=[.\s])", re.MULTILINE)
 
@@ -69,20 +77,8 @@ def bench_size(base: ModuleType, size: Size, dtype: type, adam: bool) -> list[st
         "base": make_nn(params, x, y, adam, base),
         "this": make_nn(params, x, y, adam, nn),
     }
-    repeats = size.repeats * REPEAT_FACTOR.get(size.name, 1)
-    timings = interleaved(steps, repeats, warmup=3, collect=False)
-    by_min = timings["this"].min / timings["base"].min
-    by_median = timings["this"].median / timings["base"].median
-    return [
-        size.name,
-        np.dtype(dtype).name,
-        "Adam" if adam else "SGD",
-        format_seconds(timings["base"].min),
-        format_seconds(timings["this"].min),
-        format_ratio(by_min),
-        format_ratio(by_median),
-        *goal(by_min, GOAL),
-    ]
+    optimizer = "Adam" if adam else "SGD"
+    return [size.name, np.dtype(dtype).name, optimizer, *time_against_base(steps, size)]
 
 
 def main() -> None:
@@ -100,22 +96,10 @@ def main() -> None:
             for dtype in (np.float64, np.float32)
             for adam in (False, True)
         ]
-    header = [
-        "size",
-        "dtype",
-        "optimizer",
-        "base min",
-        "this min",
-        "this ÷ base (min)",
-        "this ÷ base (median)",
-        "goal",
-        "met",
-    ]
+    header = ["size", "dtype", "optimizer", *RATIO_COLUMNS]
     table = markdown_table(header, rows, align="lllrrrrcc")
     met = [row[-1] for row in rows]
-    repeats = ", ".join(
-        f"{size.repeats * REPEAT_FACTOR.get(size.name, 1)} {size.name}" for size in SIZES
-    )
+    repeats = repeats_note()
     notes = [
         "Method: the step of tensor_mlp_step.make_nn (nn.MLP, loss nn.cross_entropy, "
         "optimizer.zero_grad(), backward, optimizer.step() with SGD or Adam), the same for both "

@@ -37,6 +37,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 from _timing import (
@@ -186,20 +187,43 @@ def bench_size(base: ModuleType, size: Size, dtype: type) -> list[str]:
         "base": make_tensorgrad(params, x, y, base),
         "this": make_tensorgrad(params, x, y, tensorgrad),
     }
-    repeats = size.repeats * REPEAT_FACTOR.get(size.name, 1)
+    return [size.name, np.dtype(dtype).name, *time_against_base(steps, size)]
+
+
+RATIO_COLUMNS = [
+    "base min",
+    "this min",
+    "this ÷ base (min)",
+    "this ÷ base (median)",
+    "goal",
+    "met",
+]
+"""The columns of :func:`time_against_base`, after a table's own."""
+
+
+def time_against_base(steps: dict[str, Any], size: Size) -> list[str]:
+    """Time ``steps["base"]`` and ``steps["this"]`` interleaved: the cells of RATIO_COLUMNS."""
     # The steps leave no cyclic garbage: no collection before each call (see _timing.py).
-    timings = interleaved(steps, repeats, warmup=3, collect=False)
+    timings = interleaved(steps, repeats_of(size), warmup=3, collect=False)
     by_min = timings["this"].min / timings["base"].min
     by_median = timings["this"].median / timings["base"].median
     return [
-        size.name,
-        np.dtype(dtype).name,
         format_seconds(timings["base"].min),
         format_seconds(timings["this"].min),
         format_ratio(by_min),
         format_ratio(by_median),
         *goal(by_min, GOAL),
     ]
+
+
+def repeats_of(size: Size) -> int:
+    """How many interleaved repeats a size gets (more than tensor_mlp_step's: a 2% goal)."""
+    return size.repeats * REPEAT_FACTOR.get(size.name, 1)
+
+
+def repeats_note() -> str:
+    """``"1500 tiny, 1000 small, 60 large"``: the N of the notes."""
+    return ", ".join(f"{repeats_of(size)} {size.name}" for size in SIZES)
 
 
 def main() -> None:
@@ -226,21 +250,9 @@ def main() -> None:
         this_state = f"it matches the working tree's {PACKAGE_DIR}"
     if not differing(this_sources, base_sources):
         this_state += "; it is the same source as the base, so the ratios show noise only"
-    header = [
-        "size",
-        "dtype",
-        "base min",
-        "this min",
-        "this ÷ base (min)",
-        "this ÷ base (median)",
-        "goal",
-        "met",
-    ]
-    table = markdown_table(header, rows, align="llrrrrcc")
+    table = markdown_table(["size", "dtype", *RATIO_COLUMNS], rows, align="llrrrrcc")
     met = [row[-1] for row in rows]
-    repeats = ", ".join(
-        f"{size.repeats * REPEAT_FACTOR.get(size.name, 1)} {size.name}" for size in SIZES
-    )
+    repeats = repeats_note()
     notes = [
         "Method: the raw tensorgrad step of tensor_mlp_step.py (h = h @ W + b with ReLU "
         "between layers, loss -log_softmax(h)[i, y_i].mean(), zero_grad, backward, SGD on "
