@@ -119,6 +119,9 @@ SAMPLES: dict[str, dict[str, Call]] = {
     "linalg.linear": {"": lambda op, v: op(v("x", 4, 3), v("weight", 2, 3), v("bias", 2))},
     "linalg.matmul": {"": lambda op, v: op(v("a", 2, 3), v("b", 3, 4))},
     "linalg.outer": {"": lambda op, v: op(v("a", 2), v("b", 3))},
+    "normalization.layer_norm": {
+        "": lambda op, v: op(v("x", 2, 3), (3,), v("weight", 3), v("bias", 3)),
+    },
     "linalg.einsum": {"": lambda op, v: op("bij,bjk->bik", v("a", 2, 2, 3), v("b", 2, 3, 4))},
     "shape.broadcast_to": {"": lambda op, v: op(v("x", 3), (2, 3))},
     "shape.concatenate": {"": lambda op, v: op([v("a", 2, 3), v("b", 1, 3)], axis=0)},

@@ -95,6 +95,9 @@ LAYERS: dict[str, Layer] = {
     "Identity": Layer(lambda d: nn.Identity(), ("Identity",), rearranges=True),
     "Flatten": Layer(lambda d: nn.Flatten(), ("Flatten",), rearranges=True),
     "Dropout": Layer(lambda d: nn.Dropout(0.5, generator=rng()), ("Dropout",)),
+    "LayerNorm": Layer(
+        lambda d: nn.LayerNorm(3, dtype=d), ("LayerNorm", "layer_norm"), by_row, True
+    ),
     "Sequential": Layer(
         lambda d: nn.Sequential(_linear(3, 4, d), nn.Tanh(), _linear(4, 2, d)),
         ("Sequential", "Linear", "linear"),  # the layer that refuses may be one inside
@@ -482,6 +485,20 @@ BAD: list[Bad] = [
         ("Dropout(1.5)", lambda: nn.Dropout(1.5), "1.5"),
         ("Dropout(nan)", lambda: nn.Dropout(nan), "nan"),
         ("Dropout(inplace=True)", lambda: nn.Dropout(0.5, inplace=True), "inplace"),
+    ),
+    *wrong("LayerNorm", ("LayerNorm",),
+        ("LayerNorm('a')", lambda: nn.LayerNorm("a"), "normalized_shape&str|'a'"),
+        ("LayerNorm(2.5)", lambda: nn.LayerNorm(2.5), "normalized_shape&float|2.5"),
+        ("LayerNorm(True)", lambda: nn.LayerNorm(True), "normalized_shape&bool"),
+        ("LayerNorm(-1)", lambda: nn.LayerNorm(-1), "normalized_shape&-1"),
+        ("LayerNorm(eps='a')", lambda: nn.LayerNorm(3, eps="a"), "eps&str"),
+        ("LayerNorm(eps=0)", lambda: nn.LayerNorm(3, eps=0.0), "eps&0.0"),
+        ("LayerNorm(bias='no')", lambda: nn.LayerNorm(3, bias="no"), "bias&str|'no'"),
+        ("LayerNorm(elementwise_affine='no')",
+            lambda: nn.LayerNorm(3, elementwise_affine="no"), "elementwise_affine"),
+        ("LayerNorm(dtype=int32)", lambda: nn.LayerNorm(3, dtype=np.int32), "int32"),
+        ("LayerNorm(3)(list)", lambda: nn.LayerNorm(3)([[1.0, 2.0, 3.0]]), "list"),
+        ("LayerNorm(4)(shape (2, 3))", lambda: nn.LayerNorm(4)(np.ones((2, 3))), "(4,)&(2, 3)"),
     ),
     *wrong("Flatten", ("Flatten",),
         ("Flatten('a')(x)", lambda: nn.Flatten("a")(np.ones((2, 3))), "str|'a'"),

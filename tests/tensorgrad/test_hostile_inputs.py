@@ -184,6 +184,8 @@ OPS: dict[str, Op] = {
     "softmax.softmax": Op(lambda v: tg.softmax(rows(v)), nan=by_row),
     "softmax.log_softmax": Op(lambda v: tg.log_softmax(rows(v)), nan=by_row),
     "softmax.logsumexp": Op(lambda v: tg.logsumexp(v.reshape(-1), axis=0), nan=reduced),
+    # normalization
+    "normalization.layer_norm": Op(lambda v: tg.layer_norm(rows(v), rows(v).shape[-1]), nan=by_row),
     # elementwise functions
     "unary.square": Op(lambda v: v.square()),
     "unary.rsqrt": Op(lambda v: v.rsqrt(), Domain((1e-6, 17.0, 88.0, 1e4), lo=0.125)),
@@ -1011,6 +1013,24 @@ BAD: list[Bad] = [
         ("lerp(v, v, None)", lambda: tg.lerp(m(), m(), None), "NoneType"),
         ("lerp(v, v, complex)", lambda: m().lerp(m(), 1j), "complex"),
         ("lerp(shapes)", lambda: tg.lerp(m(), np.ones(4), 0.5), "(2, 3)&(4,)"),
+    ),
+    # normalization
+    *wrong("normalization.layer_norm", ("layer_norm",),
+        ("layer_norm(list)", lambda: tg.layer_norm([[1.0, 2.0, 3.0]], 3), "list"),
+        ("layer_norm(v, 'a')", lambda: tg.layer_norm(m(), "a"), "normalized_shape&str"),
+        ("layer_norm(v, True)", lambda: tg.layer_norm(m(), True), "normalized_shape&bool"),
+        ("layer_norm(v, 3.0)", lambda: tg.layer_norm(m(), 3.0), "normalized_shape&float"),
+        ("layer_norm(v, (4,))", lambda: tg.layer_norm(m(), (4,)), "(4,)&(2, 3)"),
+        ("layer_norm(v, (1, 2, 3))", lambda: tg.layer_norm(m(), (1, 2, 3)), "(1, 2, 3)&(2, 3)"),
+        ("layer_norm(weight='a')", lambda: tg.layer_norm(m(), 3, "a"), "weight&str"),
+        ("layer_norm(weight shape)", lambda: tg.layer_norm(m(), 3, np.ones(2)), "weight&(2,)"),
+        ("layer_norm(bias shape)", lambda: tg.layer_norm(m(), 3, None, np.ones(4)), "bias&(4,)"),
+        ("layer_norm(weight float32)",
+            lambda: tg.layer_norm(m(), 3, np.ones(3, np.float32)), "weight&float32"),
+        ("layer_norm(eps='a')", lambda: tg.layer_norm(m(), 3, eps="a"), "eps&str"),
+        ("layer_norm(eps=0)", lambda: tg.layer_norm(m(), 3, eps=0.0), "eps&0.0"),
+        ("layer_norm(eps=-1)", lambda: tg.layer_norm(m(), 3, eps=-1.0), "eps&-1.0"),
+        ("layer_norm(eps=nan)", lambda: tg.layer_norm(m(), 3, eps=nan), "eps&nan"),
     ),
     # activations
     *wrong("activation.leaky_relu", ("leaky_relu",),

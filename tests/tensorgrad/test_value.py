@@ -773,6 +773,7 @@ INPUT_OPS: dict[str, Any] = {
     "index.masked_fill": lambda f, x: f(x, np.array([True, False, True]), 0.0),
     "select.tril": lambda f, x: f(x),
     "select.triu": lambda f, x: f(x),
+    "normalization.layer_norm": lambda f, x: f(x, x.shape[-1:] if np.ndim(x) else ()),
 }
 
 # The ops of two operands or more, which took constants already (and take them as before).

@@ -83,6 +83,7 @@ from nn.loss import (
 )
 from nn.mlp import MLP
 from nn.module import Module
+from nn.normalization import LayerNorm
 from nn.optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from nn.parameter import Parameter
 from nn.random import manual_seed
@@ -108,6 +109,7 @@ __all__ = [
     "Identity",
     "KLDivLoss",
     "L1Loss",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSigmoid",

@@ -74,6 +74,7 @@ from tensorgrad.ops.index import (
     take_along_axis,
 )
 from tensorgrad.ops.linalg import einsum, linear, outer
+from tensorgrad.ops.normalization import layer_norm
 from tensorgrad.ops.reduce import (
     all,
     amax,
@@ -176,6 +177,7 @@ __all__ = [
     "hardtanh",
     "index_select",
     "is_grad_enabled",
+    "layer_norm",
     "leaky_relu",
     "lerp",
     "linear",
