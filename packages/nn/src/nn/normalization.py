@@ -27,7 +27,7 @@ class LayerNorm(Module):
 
     Parameters
     ----------
-    normalized_shape : int or sequence of ints
+    normalized_shape : int or sequence of int
         The shape of the trailing axes to normalize over; an int ``n`` means ``(n,)``.
     eps : float, default 1e-5
         Added to the variance, so that a constant group does not divide by 0.

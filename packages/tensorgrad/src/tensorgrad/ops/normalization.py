@@ -16,7 +16,7 @@ import numpy as np
 
 from tensorgrad.axes import int_arg, real_arg
 from tensorgrad.broadcast import unbroadcast
-from tensorgrad.record import Operand, as_value, like, operand_data, record
+from tensorgrad.record import Array, Operand, as_value, like, operand_data, record
 from tensorgrad.tensor import Value
 
 __all__ = ["layer_norm"]
@@ -25,8 +25,8 @@ __all__ = ["layer_norm"]
 def layer_norm(
     input: Operand,
     normalized_shape: int | Sequence[int],
-    weight: Value | np.ndarray[Any, Any] | None = None,
-    bias: Value | np.ndarray[Any, Any] | None = None,
+    weight: Value | Array | None = None,
+    bias: Value | Array | None = None,
     eps: float = 1e-5,
 ) -> Value:
     """Normalize over the trailing axes of shape ``normalized_shape``, as
@@ -40,7 +40,7 @@ def layer_norm(
     ----------
     input : Value, ndarray or number
         Shape ``(..., *normalized_shape)``.
-    normalized_shape : int or sequence of ints
+    normalized_shape : int or sequence of int
         The shape of the trailing axes to normalize over; an int ``n`` means ``(n,)``.
     weight, bias : Value or ndarray, optional
         Shape ``normalized_shape``, of the input's dtype.
