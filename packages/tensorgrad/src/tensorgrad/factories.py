@@ -187,6 +187,14 @@ def _not_too_large(shape: tuple[int, ...], itemsize: int, op: str) -> None:
         raise ValueError(f"{op}: size {shape} is too large for one array")
 
 
+def _shape_and_dtype(
+    size: tuple[Any, ...], dtype: npt.DTypeLike | None, device: Any, op: str
+) -> tuple[tuple[int, ...], np.dtype[Any]]:
+    """The checked device, size and dtype of a factory of ``f(*size, dtype=, device=)``."""
+    check_device(device, op)
+    return _size(size, op), _dtype(dtype, op)
+
+
 def _dtype(dtype: npt.DTypeLike | None, op: str) -> np.dtype[Any]:
     """``dtype`` checked by :func:`~tensorgrad.tensor.float_dtype`; float64 when not given."""
     return float_dtype(np.float64 if dtype is None else dtype, op)
@@ -274,8 +282,7 @@ def zeros(
     >>> tg.zeros((2,), dtype="float32").dtype
     dtype('float32')
     """
-    check_device(device, "zeros")
-    shape, dt = _size(size, "zeros"), _dtype(dtype, "zeros")
+    shape, dt = _shape_and_dtype(size, dtype, device, "zeros")
     _not_too_large(shape, dt.itemsize, "zeros")
     return _value(np.zeros(shape, dt), requires_grad, "zeros")
 
@@ -318,8 +325,7 @@ def ones(
     >>> tg.ones(3).data
     array([1., 1., 1.])
     """
-    check_device(device, "ones")
-    shape, dt = _size(size, "ones"), _dtype(dtype, "ones")
+    shape, dt = _shape_and_dtype(size, dtype, device, "ones")
     _not_too_large(shape, dt.itemsize, "ones")
     return _value(np.ones(shape, dt), requires_grad, "ones")
 
@@ -422,8 +428,7 @@ def empty(
     >>> v.shape, float(v.data.sum())
     ((2, 3), 42.0)
     """
-    check_device(device, "empty")
-    shape, dt = _size(size, "empty"), _dtype(dtype, "empty")
+    shape, dt = _shape_and_dtype(size, dtype, device, "empty")
     _not_too_large(shape, dt.itemsize, "empty")
     return _value(np.empty(shape, dt), requires_grad, "empty")
 
@@ -829,8 +834,7 @@ def rand(
     >>> bool((a.data == b.data).all()), bool(((0 <= a.data) & (a.data < 1)).all())
     (True, True)
     """
-    check_device(device, "rand")
-    shape, dt = _size(size, "rand"), _dtype(dtype, "rand")
+    shape, dt = _shape_and_dtype(size, dtype, device, "rand")
     rng = _generator(generator, seed, "rand")
     _not_too_large(shape, dt.itemsize, "rand")
     return _value(rng.random(shape, dtype=dt), requires_grad, "rand")
@@ -887,8 +891,7 @@ def randn(
     >>> bool((tg.randn(3, seed=1).data == tg.randn(3, seed=1).data).all())
     True
     """
-    check_device(device, "randn")
-    shape, dt = _size(size, "randn"), _dtype(dtype, "randn")
+    shape, dt = _shape_and_dtype(size, dtype, device, "randn")
     rng = _generator(generator, seed, "randn")
     _not_too_large(shape, dt.itemsize, "randn")
     return _value(rng.standard_normal(shape, dtype=dt), requires_grad, "randn")
