@@ -186,6 +186,9 @@ OPS: dict[str, Op] = {
     "softmax.logsumexp": Op(lambda v: tg.logsumexp(v.reshape(-1), axis=0), nan=reduced),
     # normalization
     "normalization.layer_norm": Op(lambda v: tg.layer_norm(rows(v), rows(v).shape[-1]), nan=by_row),
+    # -- issue 13: convolution (helper block) --
+    # -- issue 13: pooling (helper block) --
+    # -- issue 13: batch norm (helper block) --
     # elementwise functions
     "unary.square": Op(lambda v: v.square()),
     "unary.rsqrt": Op(lambda v: v.rsqrt(), Domain((1e-6, 17.0, 88.0, 1e4), lo=0.125)),
@@ -1032,6 +1035,9 @@ BAD: list[Bad] = [
         ("layer_norm(eps=-1)", lambda: tg.layer_norm(m(), 3, eps=-1.0), "eps&-1.0"),
         ("layer_norm(eps=nan)", lambda: tg.layer_norm(m(), 3, eps=nan), "eps&nan"),
     ),
+    # -- issue 13: convolution (helper block) --
+    # -- issue 13: pooling (helper block) --
+    # -- issue 13: batch norm (helper block) --
     # activations
     *wrong("activation.leaky_relu", ("leaky_relu",),
         ("leaky_relu('a')", lambda: tg.leaky_relu("a"), "str"),

@@ -22,6 +22,7 @@ __all__ = [
     "int_arg",
     "kept_shape",
     "normalize_axes",
+    "pair_arg",
     "pytorch_spellings",
     "real_arg",
     "reduced_count",
@@ -379,6 +380,65 @@ def int_arg(n: Any, name: str, op: str) -> int:
         return operator.index(n)
     except TypeError:
         raise TypeError(f"{op}: {name} must be an int, got {type(n).__name__} {n!r}") from None
+
+
+def pair_arg(value: Any, name: str, op: str, n: int = 2, minimum: int = 0) -> tuple[int, ...]:
+    """An int-or-tuple argument of an image op (``kernel_size=3`` or ``(3, 2)``) as ``n`` ints.
+
+    An int stands for the same size along each of the ``n`` spatial axes, as in PyTorch.
+
+    Parameters
+    ----------
+    value : int or sequence of int
+        What was given.
+    name : str
+        The argument's name, for the message.
+    op : str
+        Who asks, which starts the message.
+    n : int, default 2
+        How many spatial axes (1 for ``conv1d``, 2 for ``conv2d``).
+    minimum : int, default 0
+        The smallest size allowed (1 for a kernel or a stride).
+
+    Returns
+    -------
+    tuple of int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is neither an int nor a sequence of ints (a bool, a float...).
+    ValueError
+        If it holds another number of sizes than ``n``, or a size below ``minimum``.
+
+    Examples
+    --------
+    >>> from tensorgrad.axes import pair_arg
+    >>> pair_arg(3, "kernel_size", "conv2d"), pair_arg([3, 2], "kernel_size", "conv2d")
+    ((3, 3), (3, 2))
+    >>> pair_arg((0, 1), "stride", "conv2d", minimum=1)
+    Traceback (most recent call last):
+    ...
+    ValueError: conv2d: stride must be at least 1, got (0, 1)
+    """
+    if isinstance(value, (tuple, list)):
+        sizes = tuple(int_arg(v, name, op) for v in value)
+        if len(sizes) != n:
+            raise ValueError(
+                f"{op}: {name} must be an int or a tuple of {n} ints, got {tuple(value)!r}"
+            )
+    else:
+        try:
+            sizes = (int_arg(value, name, op),) * n
+        except TypeError:
+            raise TypeError(
+                f"{op}: {name} must be an int or a tuple of {n} ints, got "
+                f"{type(value).__name__} {value!r}"
+            ) from None
+    if min(sizes, default=minimum) < minimum:
+        shown = sizes[0] if not isinstance(value, (tuple, list)) else sizes
+        raise ValueError(f"{op}: {name} must be at least {minimum}, got {shown!r}")
+    return sizes
 
 
 def real_arg(value: Any, name: str, op: str) -> float:
