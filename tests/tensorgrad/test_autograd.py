@@ -530,3 +530,34 @@ def test_an_in_place_formula_reuses_a_gradient_nobody_else_reads() -> None:
     y.backward()
     assert handed == received  # the very array mul handed on: no copy
     np.testing.assert_array_equal(w.grad, np.full((3, 2), 4.0))
+
+
+def test_a_view_of_a_buffer_someone_holds_is_not_overwritten_in_place() -> None:
+    # Image ops hand out transposed views of fresh buffers, which an in-place formula may
+    # reuse; a view whose buffer the user (or another view) holds must be copied instead.
+    buffer = np.array([[5.0, 6.0], [7.0, 8.0], [9.0, 10.0]])
+    x = Value(np.array([[1.0, -1.0, 1.0], [-1.0, 1.0, -1.0]]))
+    x.relu().backward(buffer.T)
+    np.testing.assert_array_equal(buffer, [[5.0, 6.0], [7.0, 8.0], [9.0, 10.0]])
+    np.testing.assert_array_equal(x.grad, [[5.0, 0.0, 9.0], [0.0, 8.0, 0.0]])
+
+
+def test_a_view_that_alone_holds_its_buffer_is_reused_in_memory_order() -> None:
+    # conv2d's input gradient is the (N, C, H, W) view of a (C, H, W, N) buffer: relu's
+    # backward writes into it rather than copying it to C order.
+    x = Value(np.random.default_rng(0).standard_normal((2, 3, 4, 4)), requires_grad=True)
+    w = Value(np.ones((3, 3, 1, 1)), requires_grad=True)
+    seen: list[Any] = []
+    h = tg.conv2d(x.relu(), w)
+    relu = h.grad_fn.prev[0]
+    assert relu is not None
+    formula = relu.backward
+
+    def spy(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+        seen.append(g)
+        return formula(g, out, saved, i)
+
+    relu.backward = spy
+    h.sum().backward()
+    assert seen[0].transpose(1, 2, 3, 0).flags.c_contiguous  # kept batch innermost
+    np.testing.assert_allclose(x.grad, np.where(x.data > 0, 3.0, 0.0))

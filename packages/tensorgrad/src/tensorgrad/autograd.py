@@ -297,7 +297,7 @@ def _formula_inputs(node: Node, g: Any, g_kept: bool, create_graph: bool) -> tup
     if create_graph:
         return g, _output_as_value(node), _saved_as_values(node)
     if node.in_place and (g_kept or _shared(g, names=2)):  # (the walk's name for g, and ours)
-        g = g.copy()
+        g = g.copy(order="K")  # (keeping its memory order: it may be a transposed view)
     return g, node.out, node.saved
 
 
@@ -308,9 +308,20 @@ def _shared(g: Any, names: int = 1) -> bool:
     a view of it, and ``.grad`` stores the array itself. So ``g`` may also be another node's
     total, or a Value's ``.grad``, or the base of a view, or a view itself; then nobody may
     change it in place. Python's reference count of the array says whether anyone else holds
-    it; a view is taken as shared, whatever its base.
+    it. A view is taken as shared, unless it is the one way to a fresh buffer that it covers
+    exactly: how the image ops hand out their ``(N, C, H, W)`` gradients, transposed views
+    of batch-innermost buffers (see :mod:`tensorgrad.ops.convolution`).
     """
-    return g.base is not None or getrefcount(g) > _ALONE + names - 1
+    base = g.base
+    if base is None:
+        return getrefcount(g) > _ALONE + names - 1
+    return (
+        base.base is not None
+        or base.size != g.size
+        or not g.flags.writeable
+        or getrefcount(base) > _BASE_ALONE
+        or getrefcount(g) > _ALONE + names - 1
+    )
 
 
 def _free(node: Node) -> None:
@@ -459,5 +470,13 @@ def _calibrate() -> int:
     return getrefcount(array) + 1  # ... and, in _shared, by its parameter too
 
 
+def _calibrate_base() -> int:
+    view = np.empty((1, 2)).T  # a view whose buffer nothing else holds
+    base = view.base  # (named, as in _shared)
+    return getrefcount(base)
+
+
 _ALONE = _calibrate()
 """What getrefcount reports in :func:`_shared` for an array nobody else holds."""
+_BASE_ALONE = _calibrate_base()
+"""What getrefcount reports in :func:`_shared` for the buffer of a view that alone holds it."""
