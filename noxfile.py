@@ -99,6 +99,7 @@ BENCHMARKS = [
     "nn_memory",
     "tensor_vs_base",
     "nn_vs_base",
+    "cnn_step",
 ]
 """The scripts under ``benchmarks/`` that ``nox -s bench`` runs: one per comparison."""
 

@@ -122,6 +122,38 @@ SAMPLES: dict[str, dict[str, Call]] = {
     "normalization.layer_norm": {
         "": lambda op, v: op(v("x", 2, 3), (3,), v("weight", 3), v("bias", 3)),
     },
+    "normalization.batch_norm": {
+        "training": lambda op, v: op(
+            v("x", 4, 3), np.zeros(3), np.ones(3), v("weight", 3), v("bias", 3), training=True
+        ),
+        "not training": lambda op, v: op(
+            v("x", 4, 3), np.zeros(3), np.ones(3), v("weight", 3), v("bias", 3)
+        ),
+    },
+    "normalization.group_norm": {
+        "": lambda op, v: op(v("x", 2, 4, 3), 2, v("weight", 4), v("bias", 4)),
+    },
+    "convolution.conv2d": {
+        "": lambda op, v: op(v("x", 2, 3, 5, 5), v("weight", 4, 3, 3, 3), v("bias", 4), padding=1),
+    },
+    "convolution.conv1d": {"": lambda op, v: op(v("x", 2, 3, 8), v("weight", 4, 3, 3))},
+    "convolution.conv_transpose2d": {
+        "": lambda op, v: op(v("x", 2, 4, 3, 3), v("weight", 4, 3, 2, 2), stride=2),
+    },
+    "convolution.conv_transpose1d": {
+        "": lambda op, v: op(v("x", 2, 4, 5), v("weight", 4, 3, 2), stride=2),
+    },
+    "convolution.unfold": {"": lambda op, v: op(v("x", 2, 3, 4, 4), 2)},
+    "convolution.fold": {"": lambda op, v: op(v("cols", 2, 12, 9), (4, 4), 2)},
+    "pooling.max_pool2d": {"": lambda op, v: op(v("x", 2, 3, 4, 4), 2)},
+    "pooling.avg_pool2d": {"": lambda op, v: op(v("x", 2, 3, 4, 4), 3, stride=1, padding=1)},
+    "pooling.adaptive_avg_pool2d": {
+        "divisible": lambda op, v: op(v("x", 2, 3, 4, 4), 2),
+        "not divisible": lambda op, v: op(v("x", 2, 3, 5, 5), 2),
+    },
+    "pooling.max_pool1d": {"": lambda op, v: op(v("x", 2, 3, 8), 3, stride=2)},
+    "pooling.avg_pool1d": {"": lambda op, v: op(v("x", 2, 3, 8), 2)},
+    "pooling.adaptive_avg_pool1d": {"": lambda op, v: op(v("x", 2, 3, 8), 3)},
     "linalg.einsum": {"": lambda op, v: op("bij,bjk->bik", v("a", 2, 2, 3), v("b", 2, 3, 4))},
     "shape.broadcast_to": {"": lambda op, v: op(v("x", 3), (2, 3))},
     "shape.concatenate": {"": lambda op, v: op([v("a", 2, 3), v("b", 1, 3)], axis=0)},

@@ -774,6 +774,17 @@ INPUT_OPS: dict[str, Any] = {
     "select.tril": lambda f, x: f(x),
     "select.triu": lambda f, x: f(x),
     "normalization.layer_norm": lambda f, x: f(x, x.shape[-1:] if np.ndim(x) else ()),
+    "convolution.unfold": lambda f, x: f(x[None, None] if np.ndim(x) == 2 else x, 1),
+    "convolution.fold": lambda f, x: f(x[None] if np.ndim(x) == 2 else x, (1, 3), 1),
+    "normalization.batch_norm": lambda f, x: f(x, None, None, training=True),
+    "normalization.group_norm": lambda f, x: f(x, 1),
+    # (a (2, 3) array is one image of one row for the 2-d poolings, a (C, L) one for the 1-d)
+    "pooling.max_pool2d": lambda f, x: f(x[None] if np.ndim(x) == 2 else x, 2, 1, 1),
+    "pooling.avg_pool2d": lambda f, x: f(x[None] if np.ndim(x) == 2 else x, 2),
+    "pooling.adaptive_avg_pool2d": lambda f, x: f(x[None] if np.ndim(x) == 2 else x, (1, 2)),
+    "pooling.max_pool1d": lambda f, x: f(x, 2, 1),
+    "pooling.avg_pool1d": lambda f, x: f(x, 3, 1, 1),
+    "pooling.adaptive_avg_pool1d": lambda f, x: f(x, 2),
 }
 
 # The ops of two operands or more, which took constants already (and take them as before).
@@ -784,6 +795,10 @@ MANY_OPERANDS = {
     "shape.concatenate",
     "shape.stack",
     *(f"linalg.{name}" for name in linalg.__all__),
+    *(
+        f"convolution.{name}"
+        for name in ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d")
+    ),
 }
 
 

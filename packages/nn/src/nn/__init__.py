@@ -55,6 +55,7 @@ from nn.activation import (
     Tanh,
 )
 from nn.container import ModuleDict, ModuleList, Sequential
+from nn.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.distance import CosineSimilarity
 from nn.dropout import Dropout
 from nn.flatten import Flatten
@@ -83,9 +84,17 @@ from nn.loss import (
 )
 from nn.mlp import MLP
 from nn.module import Module
-from nn.normalization import LayerNorm
+from nn.normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 from nn.optim import SGD, Adagrad, Adam, AdamW, RMSprop
 from nn.parameter import Parameter
+from nn.pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from nn.random import manual_seed
 from nn.serialization import load, save
 
@@ -98,12 +107,23 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "AdaptiveAvgPool1d",
+    "AdaptiveAvgPool2d",
+    "AvgPool1d",
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "Conv1d",
+    "Conv2d",
+    "ConvTranspose1d",
+    "ConvTranspose2d",
     "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
     "Flatten",
+    "GroupNorm",
     "Hardtanh",
     "HuberLoss",
     "Identity",
@@ -115,6 +135,8 @@ __all__ = [
     "LogSigmoid",
     "LogSoftmax",
     "MSELoss",
+    "MaxPool1d",
+    "MaxPool2d",
     "Mish",
     "Module",
     "ModuleDict",

@@ -13,8 +13,12 @@ can: ``log_softmax`` and ``log(1 + e^x)`` computed from logits stay finite where
 **Functions.** :func:`softmax` and :func:`log_softmax` (``dim`` required), :func:`dropout`,
 :func:`one_hot`, :func:`normalize`, :func:`cosine_similarity`, and tensorgrad's activations
 (``relu``, ``tanh``, ``sigmoid``, ``leaky_relu``, ``gelu``, ``elu``, ``selu``, ``silu``,
-``softplus``, ``hardtanh``, ``relu6``, ``mish``, ``logsigmoid``, ``softsign``) and ``pad``,
-the very same functions, under PyTorch's names.
+``softplus``, ``hardtanh``, ``relu6``, ``mish``, ``logsigmoid``, ``softsign``), ``pad``, the
+convolutions ``conv1d``, ``conv2d``, ``conv_transpose1d``, ``conv_transpose2d``, ``unfold``
+and ``fold``, the normalizations ``batch_norm``, ``group_norm`` and ``layer_norm``, the
+poolings ``max_pool1d``, ``max_pool2d``, ``avg_pool1d``, ``avg_pool2d``,
+``adaptive_avg_pool1d`` and ``adaptive_avg_pool2d``, the very same functions, under
+PyTorch's names.
 
 As in PyTorch, every argument after ``weight`` of :func:`cross_entropy`, :func:`nll_loss`
 and the binary cross-entropies is keyword-only here: PyTorch's positional order has the
@@ -55,6 +59,23 @@ from tensorgrad.ops.activation import (
     softplus,
     softsign,
 )
+from tensorgrad.ops.convolution import (
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    fold,
+    unfold,
+)
+from tensorgrad.ops.normalization import batch_norm, group_norm, layer_norm
+from tensorgrad.ops.pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 from tensorgrad.ops.shape import pad
 from tensorgrad.ops.unary import relu, sigmoid, tanh
 from tensorgrad.record import exp_of, log_of, new_value, operand_data, plain, record
@@ -62,20 +83,34 @@ from tensorgrad.tensor import real_array
 
 # The user-facing API; the internal helpers (see the module's docstring) are not in it.
 __all__ = [
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "conv1d",
+    "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "cosine_similarity",
     "cross_entropy",
     "dropout",
     "elu",
+    "fold",
     "gelu",
+    "group_norm",
     "hardtanh",
     "huber_loss",
     "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "log_softmax",
     "logsigmoid",
+    "max_pool1d",
+    "max_pool2d",
     "mish",
     "mse_loss",
     "nll_loss",
@@ -92,6 +127,7 @@ __all__ = [
     "softplus",
     "softsign",
     "tanh",
+    "unfold",
 ]
 
 Array = npt.NDArray[Any]

@@ -65,6 +65,14 @@ from tensorgrad.ops.arithmetic import (
     minimum,
     remainder,
 )
+from tensorgrad.ops.convolution import (
+    conv1d,
+    conv2d,
+    conv_transpose1d,
+    conv_transpose2d,
+    fold,
+    unfold,
+)
 from tensorgrad.ops.index import (
     gather,
     index_select,
@@ -74,7 +82,15 @@ from tensorgrad.ops.index import (
     take_along_axis,
 )
 from tensorgrad.ops.linalg import einsum, linear, outer
-from tensorgrad.ops.normalization import layer_norm
+from tensorgrad.ops.normalization import batch_norm, group_norm, layer_norm
+from tensorgrad.ops.pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 from tensorgrad.ops.reduce import (
     all,
     amax,
@@ -138,6 +154,8 @@ __all__ = [
     "Tensor",
     "Value",
     "abs",
+    "adaptive_avg_pool1d",
+    "adaptive_avg_pool2d",
     "all",
     "amax",
     "amin",
@@ -145,12 +163,19 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "avg_pool1d",
+    "avg_pool2d",
+    "batch_norm",
     "cat",
     "ceil",
     "chunk",
     "clamp",
     "clip",
     "concatenate",
+    "conv1d",
+    "conv2d",
+    "conv_transpose1d",
+    "conv_transpose2d",
     "cos",
     "cumprod",
     "cumsum",
@@ -168,12 +193,14 @@ __all__ = [
     "floor",
     "floor_divide",
     "fmod",
+    "fold",
     "full",
     "full_like",
     "gather",
     "gelu",
     "grad",
     "gradcheck",
+    "group_norm",
     "hardtanh",
     "index_select",
     "is_grad_enabled",
@@ -190,6 +217,8 @@ __all__ = [
     "logsumexp",
     "manual_seed",
     "masked_fill",
+    "max_pool1d",
+    "max_pool2d",
     "maximum",
     "minimum",
     "mish",
@@ -235,6 +264,7 @@ __all__ = [
     "triu",
     "trunc",
     "unbind",
+    "unfold",
     "var",
     "where",
     "zeros",
