@@ -5,9 +5,13 @@ differences) and the crosscheck tests (against PyTorch) check the same cases.
 * :func:`pad_sizes`: a pad tuple that a pad mode accepts, for given axes.
 * :data:`EINSUM_CASES`: einsum equations and operand shapes, on which numpy, PyTorch and
   tensorgrad agree.
+* :func:`conv_geometries`: the sizes and arguments of a convolution (or a transposed one)
+  whose windows fit.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from hypothesis import strategies as st
 
@@ -90,3 +94,45 @@ EINSUM_CASES: list[tuple[str, list[Shape]]] = [
 ]
 """Every equation's value is the same in numpy and PyTorch (``"...i->i"``, which sums the
 ellipsis away, is PyTorch's alone: the crosscheck adds it)."""
+
+
+@st.composite
+def conv_geometries(
+    draw: st.DrawFn, spatial: int = 2, transposed: bool = False, max_groups: int = 2
+) -> dict[str, Any]:
+    """A convolution whose windows fit: batch ``n``, channels ``c`` and ``c_out`` (both
+    multiples of ``groups``), spatial ``size``, ``kernel``, ``stride``, ``dilation``,
+    ``padding``, ``extra`` (an output_padding, for a transposed one), ``bias`` and ``seed``."""
+    groups = draw(st.integers(1, max_groups))
+
+    def ints(lo: int, hi: int) -> tuple[int, ...]:
+        return tuple(draw(st.integers(lo, hi)) for _ in range(spatial))
+
+    kernel, stride, dilation = ints(1, 3), ints(1, 2 if not transposed else 3), ints(1, 2)
+    if transposed:  # padding small enough that the output keeps at least one pixel
+        size = ints(1, 5)
+        padding = tuple(
+            draw(st.integers(0, ((n - 1) * s + d * (k - 1)) // 2))
+            for n, s, k, d in zip(size, stride, kernel, dilation)
+        )
+        extra = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
+    else:
+        padding, extra = ints(0, 2), (0,) * spatial
+        size = tuple(
+            max(d * (k - 1) + 1 - 2 * p, 1) + draw(st.integers(0, 4))
+            for k, d, p in zip(kernel, dilation, padding)
+        )
+    return {
+        "n": draw(st.integers(1, 3)),
+        "c": groups * draw(st.integers(1, 2)),
+        "c_out": groups * draw(st.integers(1, 2)),
+        "size": size,
+        "kernel": kernel,
+        "stride": stride,
+        "dilation": dilation,
+        "padding": padding,
+        "extra": extra,
+        "groups": groups,
+        "bias": draw(st.booleans()),
+        "seed": draw(st.integers(0, 2**16)),
+    }

@@ -11,9 +11,9 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from cases import conv_geometries
 from crosscheck._torch_helpers import F64, TG, Tol, check, check_higher_order
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import nn
 import tensorgrad as tg
@@ -21,40 +21,6 @@ import tensorgrad as tg
 F = torch.nn.functional
 # float32: each output is a sum of up to C·kh·kw products, added in another order by torch
 F32_SUMS = Tol(rtol=1e-4, atol=1e-4)
-
-
-@st.composite
-def geometries(draw: st.DrawFn, spatial: int = 2, transposed: bool = False) -> dict[str, Any]:
-    groups = draw(st.integers(1, 3))
-    ints = lambda lo, hi: tuple(draw(st.integers(lo, hi)) for _ in range(spatial))  # noqa: E731
-    kernel, stride, dilation = ints(1, 3), ints(1, 3), ints(1, 2)
-    if transposed:  # padding small enough that the output keeps at least one pixel
-        size = ints(1, 5)
-        padding = tuple(
-            draw(st.integers(0, ((n - 1) * s + d * (k - 1)) // 2))
-            for n, s, k, d in zip(size, stride, kernel, dilation)
-        )
-        extra = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
-    else:
-        padding, extra = ints(0, 2), (0,) * spatial
-        size = tuple(
-            max(d * (k - 1) + 1 - 2 * p, 1) + draw(st.integers(0, 5))
-            for k, d, p in zip(kernel, dilation, padding)
-        )
-    return {
-        "n": draw(st.integers(1, 3)),
-        "c": groups * draw(st.integers(1, 2)),
-        "c_out": groups * draw(st.integers(1, 2)),
-        "size": size,
-        "kernel": kernel,
-        "stride": stride,
-        "dilation": dilation,
-        "padding": padding,
-        "extra": extra,
-        "groups": groups,
-        "bias": draw(st.booleans()),
-        "seed": draw(st.integers(0, 2**16)),
-    }
 
 
 def _arrays(geo: dict[str, Any], dtype: Any, transposed: bool = False) -> list[np.ndarray]:
@@ -83,7 +49,7 @@ def _conv(name: str, geo: dict[str, Any]) -> Any:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @settings(max_examples=40, deadline=None)
-@given(geo=geometries())
+@given(geo=conv_geometries(max_groups=3))
 def test_conv2d(geo: dict[str, Any], dtype: Any) -> None:
     tol = F64 if dtype == np.float64 else F32_SUMS
     check(_conv("conv2d", geo), *_arrays(geo, dtype), tol=tol)
@@ -91,7 +57,7 @@ def test_conv2d(geo: dict[str, Any], dtype: Any) -> None:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @settings(max_examples=25, deadline=None)
-@given(geo=geometries(spatial=1))
+@given(geo=conv_geometries(spatial=1, max_groups=3))
 def test_conv1d(geo: dict[str, Any], dtype: Any) -> None:
     tol = F64 if dtype == np.float64 else F32_SUMS
     check(_conv("conv1d", geo), *_arrays(geo, dtype), tol=tol)
@@ -99,14 +65,14 @@ def test_conv1d(geo: dict[str, Any], dtype: Any) -> None:
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @settings(max_examples=40, deadline=None)
-@given(geo=geometries(transposed=True))
+@given(geo=conv_geometries(transposed=True, max_groups=3))
 def test_conv_transpose2d(geo: dict[str, Any], dtype: Any) -> None:
     tol = F64 if dtype == np.float64 else F32_SUMS
     check(_conv("conv_transpose2d", geo), *_arrays(geo, dtype, transposed=True), tol=tol)
 
 
 @settings(max_examples=25, deadline=None)
-@given(geo=geometries(spatial=1, transposed=True))
+@given(geo=conv_geometries(spatial=1, transposed=True, max_groups=3))
 def test_conv_transpose1d(geo: dict[str, Any]) -> None:
     check(_conv("conv_transpose1d", geo), *_arrays(geo, np.float64, transposed=True), tol=F64)
 
@@ -130,7 +96,7 @@ def test_string_padding(padding: str, kernel: tuple[int, int], dilation: Any) ->
 
 
 @settings(max_examples=30, deadline=None)
-@given(geo=geometries())
+@given(geo=conv_geometries(max_groups=3))
 def test_unfold_and_fold(geo: dict[str, Any]) -> None:
     x = _arrays(geo, np.float64)[0]
     args = geo["kernel"], geo["dilation"], geo["padding"], geo["stride"]

@@ -6,36 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from cases import conv_geometries
 from gradchecks import check
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import tensorgrad as tg
 from tensorgrad import Value
-
-
-@st.composite
-def geometries(draw: st.DrawFn, spatial: int = 2) -> dict[str, object]:
-    """A convolution that fits: sizes, kernel, stride, padding, dilation and groups."""
-    groups = draw(st.integers(1, 2))
-    ints = lambda lo, hi: tuple(draw(st.integers(lo, hi)) for _ in range(spatial))  # noqa: E731
-    kernel, stride, dilation, padding = ints(1, 3), ints(1, 2), ints(1, 2), ints(0, 2)
-    size = tuple(
-        max(d * (k - 1) + 1 - 2 * p, 1) + draw(st.integers(0, 3))
-        for k, d, p in zip(kernel, dilation, padding)
-    )
-    return {
-        "n": draw(st.integers(1, 2)),
-        "c": groups * draw(st.integers(1, 2)),
-        "c_out": groups * draw(st.integers(1, 2)),
-        "size": size,
-        "kernel": kernel,
-        "stride": stride,
-        "dilation": dilation,
-        "padding": padding,
-        "groups": groups,
-        "seed": draw(st.integers(0, 2**16)),
-    }
 
 
 def _arrays(geo: dict[str, object], transposed: bool = False) -> tuple[np.ndarray, ...]:
@@ -51,7 +28,7 @@ def _arrays(geo: dict[str, object], transposed: bool = False) -> tuple[np.ndarra
 
 
 @settings(max_examples=30, deadline=None)
-@given(geo=geometries())
+@given(geo=conv_geometries())
 def test_conv2d_gradients(geo: dict[str, object]) -> None:
     x, w, b = _arrays(geo)
     args = geo["stride"], geo["padding"], geo["dilation"], geo["groups"]
@@ -59,7 +36,7 @@ def test_conv2d_gradients(geo: dict[str, object]) -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(geo=geometries(spatial=1))
+@given(geo=conv_geometries(spatial=1))
 def test_conv1d_gradients(geo: dict[str, object]) -> None:
     x, w, b = _arrays(geo)
     args = geo["stride"], geo["padding"], geo["dilation"], geo["groups"]
@@ -67,7 +44,7 @@ def test_conv1d_gradients(geo: dict[str, object]) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(geo=geometries(), extra=st.integers(0, 1))
+@given(geo=conv_geometries(), extra=st.integers(0, 1))
 def test_conv_transpose2d_gradients(geo: dict[str, object], extra: int) -> None:
     x, w, b = _arrays(geo, transposed=True)
     stride, dilation = geo["stride"], geo["dilation"]
@@ -80,7 +57,7 @@ def test_conv_transpose2d_gradients(geo: dict[str, object], extra: int) -> None:
 
 
 @settings(max_examples=15, deadline=None)
-@given(geo=geometries(spatial=1))
+@given(geo=conv_geometries(spatial=1))
 def test_conv_transpose1d_gradients(geo: dict[str, object]) -> None:
     x, w, b = _arrays(geo, transposed=True)
     padding = min(geo["padding"][0], geo["dilation"][0] * (geo["kernel"][0] - 1) // 2)  # type: ignore[index]
@@ -89,7 +66,7 @@ def test_conv_transpose1d_gradients(geo: dict[str, object]) -> None:
 
 
 @settings(max_examples=20, deadline=None)
-@given(geo=geometries())
+@given(geo=conv_geometries())
 def test_unfold_and_fold_gradients(geo: dict[str, object]) -> None:
     x, _, _ = _arrays(geo)
     args = geo["kernel"], geo["dilation"], geo["padding"], geo["stride"]

@@ -773,9 +773,9 @@ def _same_dtype(x: Value, other: Value, name: str, op: str, given: np.dtype[Any]
         )
 
 
-def _conv_geometry(
-    op: str, spatial: int, x: Value, w: Value, stride: Any, padding: Any, dilation: Any, groups: Any
-) -> _Geometry:
+def _checked_dims(op: str, spatial: int, x: Value, w: Value, weight: str, groups: Any) -> int:
+    """Check the number of dims of the input and the weight (named as ``weight`` begins its
+    shape); the number of groups."""
     dims = "(N, C, L)" if spatial == 1 else "(N, C, H, W)"
     one = "(C, L)" if spatial == 1 else "(C, H, W)"
     if x.ndim not in (spatial + 1, spatial + 2):
@@ -785,10 +785,16 @@ def _conv_geometry(
         )
     if w.ndim != spatial + 2:
         raise ValueError(
-            f"{op}: expected a {spatial + 2}-d weight (C_out, C_in / groups, "
+            f"{op}: expected a {spatial + 2}-d weight {weight}, "
             f"{'k' if spatial == 1 else 'kh, kw'}), got shape {w.shape}"
         )
-    groups = _groups(groups, op)
+    return _groups(groups, op)
+
+
+def _conv_geometry(
+    op: str, spatial: int, x: Value, w: Value, stride: Any, padding: Any, dilation: Any, groups: Any
+) -> _Geometry:
+    groups = _checked_dims(op, spatial, x, w, "(C_out, C_in / groups", groups)
     channels = x.shape[-spatial - 1]
     if w.shape[0] % groups:
         raise ValueError(
@@ -828,19 +834,7 @@ def _transposed_geometry(
     groups: Any,
     dilation: Any,
 ) -> _Geometry:
-    dims = "(N, C, L)" if spatial == 1 else "(N, C, H, W)"
-    one = "(C, L)" if spatial == 1 else "(C, H, W)"
-    if y.ndim not in (spatial + 1, spatial + 2):
-        raise ValueError(
-            f"{op}: expected a {spatial + 1}-d {one} or {spatial + 2}-d {dims} input, got "
-            f"shape {y.shape}"
-        )
-    if w.ndim != spatial + 2:
-        raise ValueError(
-            f"{op}: expected a {spatial + 2}-d weight (C_in, C_out / groups, "
-            f"{'k' if spatial == 1 else 'kh, kw'}), got shape {w.shape}"
-        )
-    groups = _groups(groups, op)
+    groups = _checked_dims(op, spatial, y, w, "(C_in, C_out / groups", groups)
     channels = y.shape[-spatial - 1]
     if w.shape[0] != channels:
         raise ValueError(

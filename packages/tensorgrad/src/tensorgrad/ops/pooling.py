@@ -660,14 +660,14 @@ class _Layout:
     def to_inner(self, a: Array) -> Array:
         """An array of the user's shape as its (C, H, W, N) view; free, and contiguous if it
         was made by :meth:`to_outer`."""
-        a = np.moveaxis(a, 0, -1) if self.batched else a[..., None]
+        a = a.transpose(*range(1, a.ndim), 0) if self.batched else a[..., None]
         return a[:, None] if self.spatial == 1 else a
 
     def to_outer(self, at: Array) -> Array:
         """The inverse of :meth:`to_inner`: a (C, H, W, N) array as the user's shape."""
         if self.spatial == 1:
             at = at[:, 0]
-        return np.moveaxis(at, -1, 0) if self.batched else at[..., 0]
+        return at.transpose(at.ndim - 1, *range(at.ndim - 1)) if self.batched else at[..., 0]
 
     def on_outer(self, f: Callable[[Array], Array]) -> Callable[[Array], Array]:
         """``f`` of (C, H, W, N) arrays as a function of arrays of the user's shapes."""
@@ -737,18 +737,14 @@ class _Windows(_Layout):
         self.kernel, self.stride = two(kernel, 1), two(steps, 1)
         self.padding, self.dilation = two(pads, 0), two(spacing, 1)
         self.size, self.out = two(size, 1), two(out, 1)
-        # Each window's element at each kernel offset, along each axis: (Ho, kh) and (Wo, kw).
-        self.positions = tuple(
-            np.arange(o)[:, None] * s - p + np.arange(k)[None, :] * d
-            for o, s, p, k, d in zip(
-                self.out, self.stride, self.padding, self.kernel, self.dilation
-            )
-        )
         # The padded image reaches the input's far edge and the last window's last element.
         self.padded = tuple(
-            max(p + n, int(at[-1, -1]) + p + 1)
-            for n, p, at in zip(self.size, self.padding, self.positions)
+            max(p + n, (o - 1) * s + (k - 1) * d + 1)
+            for n, p, o, s, k, d in zip(
+                self.size, self.padding, self.out, self.stride, self.kernel, self.dilation
+            )
         )
+        self.positions: tuple[Array, Array] | None = None  # made when needed: see _where
         (kh, kw), (ho, wo), (h, w) = self.kernel, self.out, self.size
         self.fast = (
             self.stride == self.kernel
@@ -847,13 +843,13 @@ class _Windows(_Layout):
         in its input plane of the element each window picked (of its first element inside
         the image, past the padding, for an empty window, which PyTorch points past the
         input)."""
-        rows, columns = self.positions  # (Ho, kh) and (Wo, kw)
+        rows, columns = self._where()  # (Ho, kh) and (Wo, kw)
         width = self.size[1]
         flat = rows[:, :, None, None] * width + columns[None, None, :, :]  # (Ho, kh, Wo, kw)
         found: Array = np.einsum("chiwjn,hiwj->chwn", picked, flat.astype(np.int64))
         first = [
             at[:, 0] + np.maximum(-at[:, 0] + d - 1, 0) // d * d
-            for at, d in zip(self.positions, self.dilation)
+            for at, d in zip(self._where(), self.dilation)
         ]
         start = first[0][:, None] * width + first[1][None, :]
         empty = ~picked.any(axis=(2, 4))
@@ -866,7 +862,7 @@ class _Windows(_Layout):
         if self.fast:
             return self.kernel[0] * self.kernel[1]
         counts = []
-        for at, n, p, k in zip(self.positions, self.size, self.padding, self.kernel):
+        for at, n, p, k in zip(self._where(), self.size, self.padding, self.kernel):
             starts = at[:, 0]
             ends = np.minimum(starts + k, n + p)
             if count_include_pad:
@@ -897,11 +893,25 @@ class _Windows(_Layout):
             for j in range(kw)
         ]
 
+    def _where(self) -> tuple[Array, Array]:
+        """Each window's element at each kernel offset, along each axis: (Ho, kh) and (Wo, kw)
+        arrays of positions in the input (negative in the padding)."""
+        if self.positions is None:
+            self.positions = tuple(  # type: ignore[assignment]
+                np.arange(o)[:, None] * s - p + np.arange(k)[None, :] * d
+                for o, s, p, k, d in zip(
+                    self.out, self.stride, self.padding, self.kernel, self.dilation
+                )
+            )
+        return self.positions  # type: ignore[return-value]
+
     def _inside(self, k: int) -> Array | None:
         """Which windows have their element at kernel offset ``k`` inside the image, (Ho, Wo,
         1); None if all do."""
+        if self.padding == (0, 0) and self.padded == self.size:  # (every window inside)
+            return None
         kw = self.kernel[1]
-        (rows, columns), (h, w) = self.positions, self.size
+        (rows, columns), (h, w) = self._where(), self.size
         row, column = rows[:, k // kw], columns[:, k % kw]
         in_rows, in_columns = (row >= 0) & (row < h), (column >= 0) & (column < w)
         if in_rows.all() and in_columns.all():
