@@ -421,6 +421,8 @@ def pair_arg(value: Any, name: str, op: str, n: int = 2, minimum: int = 0) -> tu
     ...
     ValueError: conv2d: stride must be at least 1, got (0, 1)
     """
+    if type(value) is int and value >= minimum:  # the usual case, on every call of a layer
+        return (value,) * n
     if isinstance(value, (tuple, list)):
         sizes = tuple(int_arg(v, name, op) for v in value)
         if len(sizes) != n:

@@ -33,7 +33,6 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
-from numpy.lib.stride_tricks import as_strided
 
 from tensorgrad.axes import pair_arg
 from tensorgrad.record import Array, Operand, as_value, like, operand_data, record
@@ -74,19 +73,21 @@ def _im2col(xt: Array, geo: _Geometry) -> Array:
     c, _, _, n = padded.shape
     (kh, kw), (sh, sw), (dh, dw), (ho, wo) = geo.kernel, geo.stride, geo.dilation, geo.windows
     s_c, s_h, s_w, s_n = padded.strides
-    windows = as_strided(
+    # (np.ndarray on the padded buffer is numpy's as_strided, without its checks' cost)
+    windows = np.ndarray(
+        (c, kh, kw, ho, wo, n),
+        padded.dtype,
         padded,
-        shape=(c, kh, kw, ho, wo, n),
         strides=(s_c, s_h * dh, s_w * dw, s_h * sh, s_w * sw, s_n),
-        writeable=False,
     )
     return np.ascontiguousarray(windows)
 
 
 def _padded(xt: Array, geo: _Geometry) -> Array:
+    """``xt`` with its padding of zeros, contiguous in (C, H, W, N) order."""
     top, bottom, left, right = geo.padding
     if not (top or bottom or left or right):
-        return xt
+        return np.ascontiguousarray(xt)  # (free for the output of a layer before)
     c, h, w, n = xt.shape
     padded = np.zeros((c, h + top + bottom, w + left + right, n), xt.dtype)
     padded[:, top : top + h, left : left + w] = xt
