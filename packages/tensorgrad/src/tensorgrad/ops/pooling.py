@@ -792,7 +792,9 @@ class _Windows(_Layout):
         (kh, kw), (ho, wo), (h, w) = self.kernel, self.out, self.size
         c, _, _, n = gt.shape
         if self.fast:
-            blocks = gt[:, :, None, :, None]
+            # In the picks' memory order first (a gradient that came through a reshape, from
+            # Flatten, is in C order): a product of two orders would read one with strides.
+            blocks = np.ascontiguousarray(gt)[:, :, None, :, None]
             if picked is None:
                 shares = np.broadcast_to(blocks, (c, ho, kh, wo, kw, n))
             else:
