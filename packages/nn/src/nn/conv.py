@@ -192,10 +192,10 @@ class Conv2d(_Conv):
     ----------
     in_channels, out_channels : int
         Channels of the input and of the output.
-    kernel_size : int or pair of int
+    kernel_size : int or tuple of int
         The filters' height and width.
-    stride, dilation : int or pair of int, default 1
-    padding : int, pair of int, "valid" or "same", default 0
+    stride, dilation : int or tuple of int, default 1
+    padding : int, tuple of int, "valid" or "same", default 0
     groups : int, default 1
         Independent groups of channels; both channel counts must divide by it
         (``groups=in_channels`` is a depthwise convolution).
@@ -354,10 +354,10 @@ class ConvTranspose2d(_ConvTranspose):
     Parameters
     ----------
     in_channels, out_channels : int
-    kernel_size : int or pair of int
-    stride, dilation : int or pair of int, default 1
-    padding : int or pair of int, default 0
-    output_padding : int or pair of int, default 0
+    kernel_size : int or tuple of int
+    stride, dilation : int or tuple of int, default 1
+    padding : int or tuple of int, default 0
+    output_padding : int or tuple of int, default 0
         Extra rows and columns of output, less than the stride or the dilation; or give
         ``output_size`` to the call.
     groups : int, default 1

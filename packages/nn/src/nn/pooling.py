@@ -100,13 +100,13 @@ class MaxPool2d(_MaxPooling):
 
     Parameters
     ----------
-    kernel_size : int or (int, int)
+    kernel_size : int or tuple of int
         The window's size.
-    stride : int or (int, int), optional
+    stride : int or tuple of int, optional
         How far apart the windows start; ``kernel_size`` if None.
-    padding : int or (int, int), default 0
+    padding : int or tuple of int, default 0
         Elements of -inf added on each side, at most half the kernel.
-    dilation : int or (int, int), default 1
+    dilation : int or tuple of int, default 1
         The spacing of the elements of a window.
     return_indices : bool, default False
         Also return where each maximum is, as PyTorch's indices.
@@ -194,11 +194,11 @@ class AvgPool2d(_Pooling):
 
     Parameters
     ----------
-    kernel_size : int or (int, int)
+    kernel_size : int or tuple of int
         The window's size.
-    stride : int or (int, int), optional
+    stride : int or tuple of int, optional
         How far apart the windows start; ``kernel_size`` if None.
-    padding : int or (int, int), default 0
+    padding : int or tuple of int, default 0
         Zeros added on each side, at most half the kernel.
     ceil_mode : bool, default False
         Round the number of windows up rather than down.
@@ -362,7 +362,7 @@ class AdaptiveAvgPool2d(_AdaptivePooling):
 
     Parameters
     ----------
-    output_size : int or (int or None, int or None)
+    output_size : int or tuple of int or None
         ``(Ho, Wo)``; one int for both; None keeps the input's size along that axis.
 
     Raises

@@ -24,8 +24,8 @@ convolution run backwards", which upsamples), and the filters' gradient is
 of that buffer (a transpose in numpy costs nothing). Then one window of every image of the
 batch is one contiguous run, im2col is one large matrix product ``(C_out, C·kh·kw) @ (C·kh·kw,
 L·N)`` rather than ``N`` small ones, and the result comes out already in the layout that
-the next layer (ReLU, pooling, another convolution) reads fastest. This is what made a
-training step here faster than PyTorch's on small images (see the CNN tutorial's timing).
+the next layer (ReLU, pooling, another convolution) reads fastest. With it a CNN's training
+step here is faster than PyTorch's on the CPU (``benchmarks/cnn_step.py``, in ``nox -s bench``).
 """
 
 from __future__ import annotations
@@ -104,10 +104,10 @@ def _col2im(cols: Array, geo: _Geometry) -> Array:
     """
     c, kh, kw, _, _, n = cols.shape
     image = np.zeros((c, *geo.size, n), cols.dtype)
+    along_columns = [_reads(j, 1, geo) for j in range(kw)]
     for i in range(kh):
         rows, y = _reads(i, 0, geo)
-        for j in range(kw):
-            columns, x = _reads(j, 1, geo)
+        for j, (columns, x) in enumerate(along_columns):
             image[:, rows, columns] += cols[:, i, j, y, x]
     return image
 
@@ -225,9 +225,9 @@ def conv2d(
         Shape ``(C_out, C / groups, kh, kw)``, of the input's dtype.
     bias : Value or ndarray, optional
         Shape ``(C_out,)``.
-    stride, dilation : int or pair of int, default 1
+    stride, dilation : int or tuple of int, default 1
         The step between windows; the step between the pixels a kernel reads.
-    padding : int, pair of int, "valid" or "same", default 0
+    padding : int, tuple of int, "valid" or "same", default 0
         Zeros added on both sides of each spatial axis; "valid" is 0, "same" pads so that
         the output has the input's size (stride 1 only; an odd total puts the extra row at
         the bottom and the extra column at the right, as PyTorch).
@@ -409,11 +409,11 @@ def conv_transpose2d(
         adjoint of.
     bias : Value or ndarray, optional
         Shape ``(C_out,)``.
-    stride, dilation : int or pair of int, default 1
-    padding : int or pair of int, default 0
+    stride, dilation : int or tuple of int, default 1
+    padding : int or tuple of int, default 0
         ``dilation·(k - 1) - padding`` zeros of implicit padding on each side of the output;
         that is, the padding of the conv2d it is the adjoint of.
-    output_padding : int or pair of int, default 0
+    output_padding : int or tuple of int, default 0
         Extra rows and columns at the bottom and right of the output, to pick one of the
         sizes that a strided conv2d maps to the same size; less than the stride or the
         dilation.
@@ -586,9 +586,9 @@ def unfold(
     ----------
     input : Value, ndarray or number
         Shape ``(N, C, H, W)``, or ``(C, H, W)``.
-    kernel_size : int or pair of int
-    dilation, stride : int or pair of int, default 1
-    padding : int or pair of int, default 0
+    kernel_size : int or tuple of int
+    dilation, stride : int or tuple of int, default 1
+    padding : int or tuple of int, default 0
 
     Returns
     -------
@@ -665,11 +665,11 @@ def fold(
     input : Value, ndarray or number
         Shape ``(N, C·kh·kw, L)``, or ``(C·kh·kw, L)``, with ``L`` the number of windows
         that fit in ``output_size``.
-    output_size : int or pair of int
+    output_size : int or tuple of int
         The image's ``(H, W)``.
-    kernel_size : int or pair of int
-    dilation, stride : int or pair of int, default 1
-    padding : int or pair of int, default 0
+    kernel_size : int or tuple of int
+    dilation, stride : int or tuple of int, default 1
+    padding : int or tuple of int, default 0
 
     Returns
     -------

@@ -109,13 +109,13 @@ def max_pool2d(
     ----------
     input : Value, ndarray or number
         Shape ``(N, C, H, W)``, or ``(C, H, W)`` for one image.
-    kernel_size : int or (int, int)
+    kernel_size : int or tuple of int
         The window's size, ``(kh, kw)``; one int for both.
-    stride : int or (int, int), optional
+    stride : int or tuple of int, optional
         How far apart the windows start; ``kernel_size`` if None (windows side by side).
-    padding : int or (int, int), default 0
+    padding : int or tuple of int, default 0
         Elements of -inf added on each side, at most half the (dilated) kernel.
-    dilation : int or (int, int), default 1
+    dilation : int or tuple of int, default 1
         The spacing of the elements of a window (2: every other element).
     ceil_mode : bool, default False
         Round the number of windows up rather than down: the last window may go past the
@@ -125,7 +125,7 @@ def max_pool2d(
 
     Returns
     -------
-    Value, or (Value, ndarray)
+    Value or tuple of Value and ndarray
         Shape ``(N, C, Ho, Wo)`` (``(C, Ho, Wo)`` for one image) with
         ``Ho = floor((H + 2·ph - dh·(kh - 1) - 1) / sh) + 1`` (``ceil`` in ceil mode) and
         the same for ``Wo``; the input's dtype. With ``return_indices``, also the int64
@@ -227,7 +227,7 @@ def max_pool1d(
 
     Returns
     -------
-    Value, or (Value, ndarray)
+    Value or tuple of Value and ndarray
         Shape ``(N, C, Lo)`` (``(C, Lo)`` for one sequence); with ``return_indices``, also
         the int64 indices of the same shape.
 
@@ -322,11 +322,11 @@ def avg_pool2d(
     ----------
     input : Value, ndarray or number
         Shape ``(N, C, H, W)``, or ``(C, H, W)`` for one image.
-    kernel_size : int or (int, int)
+    kernel_size : int or tuple of int
         The window's size, ``(kh, kw)``; one int for both.
-    stride : int or (int, int), optional
+    stride : int or tuple of int, optional
         How far apart the windows start; ``kernel_size`` if None.
-    padding : int or (int, int), default 0
+    padding : int or tuple of int, default 0
         Zeros added on each side, at most half the kernel.
     ceil_mode : bool, default False
         Round the number of windows up rather than down (see :func:`max_pool2d`).
@@ -493,7 +493,7 @@ def adaptive_avg_pool2d(input: Operand, output_size: int | Sequence[int | None])
     ----------
     input : Value, ndarray or number
         Shape ``(N, C, H, W)``, or ``(C, H, W)`` for one image.
-    output_size : int or (int or None, int or None)
+    output_size : int or tuple of int or None
         ``(Ho, Wo)``; one int for both; None keeps the input's size along that axis.
 
     Returns
