@@ -824,14 +824,20 @@ class _Windows(_Layout):
         (kh, kw), (ho, wo) = self.kernel, self.out
         c, _, _, n = best.shape
         picked = np.empty((c, ho, kh, wo, kw, n), bool)
-        taken = np.zeros(best.shape, bool)
+        taken = None  # the windows whose pick is made, once the first offset has been seen
+        last = len(views) - 1
         for k, view in enumerate(views):
-            hit = view == best
-            inside = self._inside(k)
+            slot = picked[:, :, k // kw, :, k % kw]
+            hit = np.equal(view, best, out=slot if taken is None else None)
+            inside = None if self.fast else self._inside(k)
             if inside is not None:
                 hit &= inside  # (-inf padding equals a maximum of -inf)
-            np.greater(hit, taken, out=picked[:, :, k // kw, :, k % kw])  # hit and not taken
-            taken |= hit
+            if taken is None:
+                taken = hit.copy() if last else hit
+                continue
+            np.greater(hit, taken, out=slot)  # hit and not taken
+            if k < last:
+                taken |= hit
         if np.isnan(best).any():  # no element equals a NaN maximum: pick the last NaN
             later = np.zeros(best.shape, bool)
             for k in reversed(range(len(views))):
