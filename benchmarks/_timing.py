@@ -235,8 +235,7 @@ def report(
             "",
             table,
             "",
-            f"{list(met).count(OK)} of {len(met)} goals met",
-            "",
+            *([f"{list(met).count(OK)} of {len(met)} goals met", ""] if met else []),
             *(f"{i}. {note}" for i, note in enumerate(notes, 1)),
         ]
     )
