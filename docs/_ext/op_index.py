@@ -133,6 +133,17 @@ SAMPLES: dict[str, dict[str, Call]] = {
     "normalization.group_norm": {
         "": lambda op, v: op(v("x", 2, 4, 3), 2, v("weight", 4), v("bias", 4)),
     },
+    "attention.scaled_dot_product_attention": {
+        "": lambda op, v: op(v("query", 2, 3, 4), v("key", 2, 5, 4), v("value", 2, 5, 6)),
+        "causal, dropout": lambda op, v: op(
+            v("query", 2, 3, 4),
+            v("key", 2, 5, 4),
+            v("value", 2, 5, 6),
+            dropout_p=0.1,
+            is_causal=True,
+            generator=np.random.default_rng(0),
+        ),
+    },
     "convolution.conv2d": {
         "": lambda op, v: op(v("x", 2, 3, 5, 5), v("weight", 4, 3, 3, 3), v("bias", 4), padding=1),
     },
@@ -154,6 +165,10 @@ SAMPLES: dict[str, dict[str, Call]] = {
     "pooling.max_pool1d": {"": lambda op, v: op(v("x", 2, 3, 8), 3, stride=2)},
     "pooling.avg_pool1d": {"": lambda op, v: op(v("x", 2, 3, 8), 2)},
     "pooling.adaptive_avg_pool1d": {"": lambda op, v: op(v("x", 2, 3, 8), 3)},
+    "embedding.embedding": {
+        "": lambda op, v: op(np.array([[1, 3, 1], [0, 2, 3]]), v("weight", 4, 2)),
+        "padding_idx": lambda op, v: op(np.array([[1, 3, 1], [0, 2, 3]]), v("weight", 4, 2), 0),
+    },
     "linalg.einsum": {"": lambda op, v: op("bij,bjk->bik", v("a", 2, 2, 3), v("b", 2, 3, 4))},
     "shape.broadcast_to": {"": lambda op, v: op(v("x", 3), (2, 3))},
     "shape.concatenate": {"": lambda op, v: op([v("a", 2, 3), v("b", 1, 3)], axis=0)},

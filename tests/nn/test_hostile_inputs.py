@@ -101,6 +101,37 @@ class _AsImages(nn.Module):
         return self.layer(x)
 
 
+class _TwoSteps(nn.Module):
+    """A recurrent cell run twice on a batch ``(N, 3)``, from the zero state, so that the
+    sweeps reach the state's path too; an LSTM's state ``(h, c)`` comes out as ``h + c``."""
+
+    def __init__(self, cell: nn.Module) -> None:
+        super().__init__()
+        self.cell = cell
+
+    def forward(self, x: Any) -> Any:
+        state = self.cell(x, self.cell(x))
+        return state[0] + state[1] if isinstance(state, tuple) else state
+
+
+class _TwoSequences(nn.Module):
+    """A recurrent layer given a batch ``(N, 3)`` as sequences of one step, twice, the second
+    time from the states the first left, so that the sweeps reach the states' path too; the
+    output and the last layer's final states come out added up, ``(N, D·hidden)``."""
+
+    def __init__(self, layer: nn.Module) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x: Any) -> Any:
+        if isinstance(x, (np.ndarray, Value)) and x.ndim == 2:
+            x = x.reshape(1, *x.shape)
+        output, state = self.layer(x, self.layer(x)[1])
+        states = state if isinstance(state, tuple) else (state,)
+        last = [s[-2:].swapaxes(0, 1).reshape(output.shape[1], -1) for s in states]
+        return output[0] + sum(last[1:], last[0])
+
+
 def per_pixel(x: np.ndarray, out: np.ndarray) -> None:
     """A 1x1 filter over :class:`_AsImages`'s pixels: NaN in every channel of a NaN pixel."""
     pixels = np.isnan(x).reshape(x.shape[0], 1, *(1,) * (out.ndim - 3), x.shape[1])
@@ -179,6 +210,29 @@ LAYERS: dict[str, Layer] = {
         lambda x, out: by_row(x, out.reshape(len(x), -1)),
     ),
     # -- issue 13: batch norm (helper block) --
+    # -- issue 14: embedding (helper block) --
+    # -- issue 14: attention (helper block) --
+    # -- issue 14: recurrent (helper block) --
+    **{
+        name: Layer(
+            lambda d, name=name: _TwoSteps(getattr(nn, name)(3, 2, dtype=d, generator=rng())),
+            (name,),
+            by_row,
+            True,
+        )
+        for name in ("RNNCell", "LSTMCell", "GRUCell")
+    },
+    **{
+        name: Layer(
+            lambda d, name=name: _TwoSequences(
+                getattr(nn, name)(3, 2, 2, bidirectional=True, dtype=d, generator=rng())
+            ),
+            (name,),
+            by_row,
+            True,
+        )
+        for name in ("RNN", "LSTM", "GRU")
+    },
     # (in evaluation: training refuses a batch of one sample, which the sweeps give)
     "BatchNorm1d": Layer(
         lambda d: nn.BatchNorm1d(3, dtype=d).eval(), ("BatchNorm1d", "batch_norm"), same, True
@@ -672,6 +726,103 @@ BAD: list[Bad] = [
         ("AdaptiveAvgPool1d(None)", lambda: nn.AdaptiveAvgPool1d(None), "output_size&None"),
     ),
     # -- issue 13: batch norm (helper block) --
+    # -- issue 14: embedding (helper block) --
+    *wrong("Embedding", ("Embedding", "embedding"),
+        ("Embedding(2.5, 3)", lambda: nn.Embedding(2.5, 3), "num_embeddings&float"),
+        ("Embedding(3, -1)", lambda: nn.Embedding(3, -1), "embedding_dim&-1"),
+        ("Embedding(padding_idx=3)", lambda: nn.Embedding(3, 2, padding_idx=3), "padding_idx 3"),
+        ("Embedding(sparse=True)", lambda: nn.Embedding(3, 2, sparse=True), "sparse"),
+        ("Embedding(dtype=int)", lambda: nn.Embedding(3, 2, dtype=int), "dtype"),
+        ("Embedding(_weight shape)", lambda: nn.Embedding(3, 2, _weight=np.ones((2, 3))),
+            "(2, 3)&(3, 2)"),
+        ("Embedding.from_pretrained(1-d)", lambda: nn.Embedding.from_pretrained(np.ones(3)),
+            "(3,)"),
+        ("Embedding()(floats)", lambda: nn.Embedding(3, 2)(np.ones((2, 3))), "float64"),
+        ("Embedding()(list)", lambda: nn.Embedding(3, 2)([[0, 1]]), "list"),
+        ("Embedding()(index 3)", lambda: nn.Embedding(3, 2)(np.array([3])), "index 3&3",
+            (IndexError,)),
+    ),
+    # -- issue 14: attention (helper block) --
+    # -- issue 14: recurrent (helper block) --
+    *(
+        row
+        for name, gates in [("RNNCell", 1), ("LSTMCell", 4), ("GRUCell", 3)]
+        for cell in [getattr(nn, name)]
+        for row in wrong(name, (name,),
+            (f"{name}('a', 2)", lambda cell=cell: cell("a", 2), "input_size&str|'a'"),
+            (f"{name}(3, 2.5)", lambda cell=cell: cell(3, 2.5), "hidden_size&float|2.5"),
+            (f"{name}(3, True)", lambda cell=cell: cell(3, True), "hidden_size&bool"),
+            (f"{name}(-1, 2)", lambda cell=cell: cell(-1, 2), "input_size&-1"),
+            (f"{name}(bias='no')", lambda cell=cell: cell(3, 2, bias="no"), "bias&str|'no'"),
+            (f"{name}(dtype=int32)", lambda cell=cell: cell(3, 2, dtype=np.int32), "int32"),
+            (f"{name}(3, 2)(shape (2, 4))", lambda cell=cell: cell(3, 2)(np.ones((2, 4))),
+                "(N, 3)&(2, 4)"),
+            (f"{name}(3, 2)(3-d)", lambda cell=cell: cell(3, 2)(np.ones((1, 2, 3))),
+                "(1, 2, 3)"),
+            (f"{name}(3, 2)(x, hx of shape (2, 3))",
+                lambda cell=cell, gates=gates: cell(3, 2)(
+                    np.ones((2, 3)), (np.ones((2, 3)),) * 2 if gates == 4 else np.ones((2, 3))),
+                "(2, 2)&(2, 3)"),
+            (f"{name}(3, 2)(x, hx of a batch of 3)",
+                lambda cell=cell, gates=gates: cell(3, 2)(
+                    np.ones((2, 3)), (np.ones((3, 2)),) * 2 if gates == 4 else np.ones((3, 2))),
+                "(2, 2)&(3, 2)"),
+            (f"{name}(3, 2)(x, hx list)", lambda cell=cell: cell(3, 2)(np.ones((2, 3)), "h"),
+                "str|'h'"),
+        )
+    ),
+    *wrong("RNNCell", ("RNNCell",),
+        ("RNNCell(nonlinearity='gelu')", lambda: nn.RNNCell(3, 2, nonlinearity="gelu"),
+            "nonlinearity&'gelu'"),
+        ("RNNCell(nonlinearity=None)", lambda: nn.RNNCell(3, 2, nonlinearity=None),
+            "nonlinearity&None"),
+    ),
+    *wrong("LSTMCell", ("LSTMCell",),
+        ("LSTMCell(3, 2)(x, (h,))", lambda: nn.LSTMCell(3, 2)(np.ones((2, 3)), (np.ones((2, 2)),)),
+            "pair&tuple"),
+    ),
+    *(
+        row
+        for name, n_states in [("RNN", 1), ("LSTM", 2), ("GRU", 1)]
+        for cls in [getattr(nn, name)]
+        for row in wrong(name, (name,),
+            (f"{name}('a', 2)", lambda cls=cls: cls("a", 2), "input_size&str|'a'"),
+            (f"{name}(3, 2.5)", lambda cls=cls: cls(3, 2.5), "hidden_size&float|2.5"),
+            (f"{name}(0, 2)", lambda cls=cls: cls(0, 2), "input_size&0"),
+            (f"{name}(3, 2, 0)", lambda cls=cls: cls(3, 2, 0), "num_layers&0"),
+            (f"{name}(3, 2, True)", lambda cls=cls: cls(3, 2, True), "num_layers&bool"),
+            (f"{name}(bias='no')", lambda cls=cls: cls(3, 2, bias="no"), "bias&str|'no'"),
+            (f"{name}(batch_first=1)", lambda cls=cls: cls(3, 2, batch_first=1), "batch_first&int"),
+            (f"{name}(bidirectional='y')", lambda cls=cls: cls(3, 2, bidirectional="y"),
+                "bidirectional&str"),
+            (f"{name}(dropout=1.5)", lambda cls=cls: cls(3, 2, 2, dropout=1.5), "dropout&1.5"),
+            (f"{name}(dropout=nan)", lambda cls=cls: cls(3, 2, 2, dropout=nan), "dropout&nan"),
+            (f"{name}(dropout='a')", lambda cls=cls: cls(3, 2, 2, dropout="a"), "dropout&str"),
+            (f"{name}(dtype=int32)", lambda cls=cls: cls(3, 2, dtype=np.int32), "int32"),
+            (f"{name}(generator=0)", lambda cls=cls: cls(3, 2, generator=0), "generator&int"),
+            (f"{name}(3, 2)(shape (5, 2, 4))", lambda cls=cls: cls(3, 2)(np.ones((5, 2, 4))),
+                "(T, N, 3)&(5, 2, 4)"),
+            (f"{name}(3, 2)(1-d)", lambda cls=cls: cls(3, 2)(np.ones(3)), "(3,)"),
+            (f"{name}(3, 2)(no steps)", lambda cls=cls: cls(3, 2)(np.ones((0, 2, 3))),
+                "(0, 2, 3)"),
+            (f"{name}(3, 2)(x, hx of shape (2, 2, 2))",
+                lambda cls=cls, n=n_states: cls(3, 2)(np.ones((5, 2, 3)),
+                    (np.ones((2, 2, 2)),) * 2 if n == 2 else np.ones((2, 2, 2))),
+                "(1, 2, 2)&(2, 2, 2)"),
+            (f"{name}(3, 2)(x, hx 'h')", lambda cls=cls: cls(3, 2)(np.ones((5, 2, 3)), "h"),
+                "str|'h'"),
+        )
+    ),
+    *wrong("RNN", ("RNN",),
+        ("RNN(nonlinearity='gelu')", lambda: nn.RNN(3, 2, nonlinearity="gelu"),
+            "nonlinearity&'gelu'"),
+    ),
+    *wrong("LSTM", ("LSTM",),
+        ("LSTM(proj_size=1)", lambda: nn.LSTM(3, 2, proj_size=1), "proj_size&1"),
+        ("LSTM(proj_size='a')", lambda: nn.LSTM(3, 2, proj_size="a"), "proj_size&str"),
+        ("LSTM(3, 2)(x, (h,))", lambda: nn.LSTM(3, 2)(np.ones((5, 2, 3)), (np.ones((1, 2, 2)),)),
+            "pair&tuple"),
+    ),
     *(
         row
         for name, cls, x in [
@@ -1312,6 +1463,13 @@ FUNCTIONS: dict[str, Callable[[np.ndarray], Any]] = {
     "avg_pool1d": lambda x: F.avg_pool1d(Value(x), 3, 1, 1),
     "adaptive_avg_pool1d": lambda x: F.adaptive_avg_pool1d(Value(x), 2),
     # -- issue 13: batch norm (helper block) --
+    # -- issue 14: embedding (helper block) --
+    "embedding": lambda x: F.embedding(np.array([[1, 0], [1, 1]]), Value(x), padding_idx=0),
+    # -- issue 14: attention (helper block) --
+    "scaled_dot_product_attention": lambda x: F.scaled_dot_product_attention(
+        Value(x), Value(x), Value(x), dropout_p=0.5, generator=rng()
+    ),
+    # -- issue 14: recurrent (helper block) --
     "batch_norm": lambda x: F.batch_norm(Value(x), None, None, training=True),
     "group_norm": lambda x: F.group_norm(Value(x), 1),
     "layer_norm": lambda x: F.layer_norm(Value(x), 3),

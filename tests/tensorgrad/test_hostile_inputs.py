@@ -226,6 +226,17 @@ OPS: dict[str, Op] = {
         lambda v: tg.adaptive_avg_pool1d(v.reshape(1, -1), 2), nan=spread
     ),
     # -- issue 13: batch norm (helper block) --
+    # -- issue 14: embedding (helper block) --
+    # (the Value is the table's one row, looked up twice)
+    "embedding.embedding": Op(
+        lambda v: tg.embedding(np.array([0, 0]), v.reshape(1, -1)), nan=moved
+    ),
+    # -- issue 14: attention (helper block) --
+    "attention.scaled_dot_product_attention": Op(
+        lambda v: tg.scaled_dot_product_attention(rows(v), rows(v), rows(v), is_causal=True),
+        nan=spread,
+    ),
+    # -- issue 14: recurrent (helper block) --
     "normalization.batch_norm": Op(
         lambda v: tg.batch_norm(
             rows(v), np.zeros(rows(v).shape[1], v.dtype), np.ones(rows(v).shape[1], v.dtype)
@@ -1222,6 +1233,75 @@ BAD: list[Bad] = [
             "output_size&None"),
     ),
     # -- issue 13: batch norm (helper block) --
+    # -- issue 14: embedding (helper block) --
+    *wrong("embedding.embedding", ("embedding",),
+        ("embedding(float indices)", lambda: tg.embedding(np.array([0.0]), m()), "float64"),
+        ("embedding(Value indices)", lambda: tg.embedding(m(), m()), "Value"),
+        ("embedding(list indices)", lambda: tg.embedding([0], m()), "list"),
+        ("embedding(index 2 of 2)", lambda: tg.embedding(np.array([2]), m()), "index 2&2",
+            (IndexError,)),
+        ("embedding(index -1)", lambda: tg.embedding(np.array([-1]), m()), "index -1",
+            (IndexError,)),
+        ("embedding(1-d weight)", lambda: tg.embedding(np.array([0]), np.ones(3)), "(3,)"),
+        ("embedding(str weight)", lambda: tg.embedding(np.array([0]), "w"), "str"),
+        ("embedding(padding_idx 2 of 2)", lambda: tg.embedding(np.array([0]), m(), 2),
+            "padding_idx 2"),
+        ("embedding(padding_idx 0.5)", lambda: tg.embedding(np.array([0]), m(), 0.5),
+            "padding_idx&float"),
+        ("embedding(sparse)", lambda: tg.embedding(np.array([0]), m(), sparse=True), "sparse"),
+        ("embedding(max_norm str)", lambda: tg.embedding(np.array([0]), m(), max_norm="1"),
+            "max_norm&str"),
+        ("embedding(scale_grad_by_freq 1)",
+            lambda: tg.embedding(np.array([0]), m(), scale_grad_by_freq=1),
+            "scale_grad_by_freq&int"),
+    ),
+    # -- issue 14: attention (helper block) --
+    *wrong("attention.scaled_dot_product_attention", ("scaled_dot_product_attention",),
+        ("sdpa(1-d)", lambda: tg.scaled_dot_product_attention(np.ones(3), m(), m()), "(3,)"),
+        ("sdpa(E)", lambda: tg.scaled_dot_product_attention(m(), m().T, m()), "(2, 3)&(3, 2)"),
+        ("sdpa(S)", lambda: tg.scaled_dot_product_attention(m(), m(), np.ones((3, 3))),
+            "(2, 3)&(3, 3)"),
+        ("sdpa(batch)",
+            lambda: tg.scaled_dot_product_attention(np.ones((2, 2, 3)), np.ones((3, 2, 3)), m()),
+            "(2, 2, 3)&(3, 2, 3)"),
+        ("sdpa(dtypes)", lambda: tg.scaled_dot_product_attention(m(), m().astype(np.float32), m()),
+            "float64&float32"),
+        ("sdpa(str)", lambda: tg.scaled_dot_product_attention("q", m(), m()), "str"),
+        ("sdpa(mask shape)",
+            lambda: tg.scaled_dot_product_attention(m(), m(), m(), np.ones((3, 2), bool)),
+            "attn_mask&(3, 2)"),
+        ("sdpa(mask int)",
+            lambda: tg.scaled_dot_product_attention(m(), m(), m(), np.ones((2, 2), int)),
+            "attn_mask&int64"),
+        ("sdpa(mask float64 for float32)",
+            lambda: tg.scaled_dot_product_attention(
+                *(m().astype(np.float32) for _ in range(3)), np.zeros((2, 2))
+            ),
+            "attn_mask&float64"),
+        ("sdpa(mask list)", lambda: tg.scaled_dot_product_attention(m(), m(), m(), [[True]]),
+            "attn_mask&list"),
+        ("sdpa(mask and causal)",
+            lambda: tg.scaled_dot_product_attention(
+                m(), m(), m(), np.ones((2, 2), bool), is_causal=True
+            ),
+            "attn_mask&is_causal"),
+        ("sdpa(is_causal 1)", lambda: tg.scaled_dot_product_attention(m(), m(), m(), is_causal=1),
+            "is_causal&int"),
+        ("sdpa(dropout_p 1.5)", lambda: tg.scaled_dot_product_attention(m(), m(), m(), None, 1.5),
+            "dropout_p&1.5"),
+        ("sdpa(dropout_p -0.5)",
+            lambda: tg.scaled_dot_product_attention(m(), m(), m(), None, -0.5), "dropout_p&-0.5"),
+        ("sdpa(dropout_p None)",
+            lambda: tg.scaled_dot_product_attention(m(), m(), m(), None, None), "dropout_p&None"),
+        ("sdpa(scale 'a')", lambda: tg.scaled_dot_product_attention(m(), m(), m(), scale="a"),
+            "scale&str"),
+        ("sdpa(scale nan)", lambda: tg.scaled_dot_product_attention(m(), m(), m(), scale=nan),
+            "scale&nan"),
+        ("sdpa(generator 0)",
+            lambda: tg.scaled_dot_product_attention(m(), m(), m(), None, 0.5, generator=0),
+            "generator&int"),
+    ),
+    # -- issue 14: recurrent (helper block) --
     *wrong("normalization.batch_norm", ("batch_norm",),
         ("batch_norm(list)", lambda: tg.batch_norm([[1.0, 2.0, 3.0]], None, None, training=True),
             "list"),

@@ -795,6 +795,8 @@ MANY_OPERANDS = {
     "shape.concatenate",
     "shape.stack",
     *(f"linalg.{name}" for name in linalg.__all__),
+    "attention.scaled_dot_product_attention",
+    "embedding.embedding",  # (its first argument is the indices, never a Value)
     *(
         f"convolution.{name}"
         for name in ("conv1d", "conv2d", "conv_transpose1d", "conv_transpose2d")

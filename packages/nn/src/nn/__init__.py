@@ -96,12 +96,17 @@ from nn.pooling import (
     MaxPool2d,
 )
 from nn.random import manual_seed
+from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from nn.serialization import load, save
+from nn.sparse import Embedding
 
 __all__ = [
     "ELU",
     "GELU",
+    "GRU",
+    "LSTM",
     "MLP",
+    "RNN",
     "SELU",
     "SGD",
     "Adagrad",
@@ -122,13 +127,16 @@ __all__ = [
     "CosineSimilarity",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
     "Flatten",
+    "GRUCell",
     "GroupNorm",
     "Hardtanh",
     "HuberLoss",
     "Identity",
     "KLDivLoss",
     "L1Loss",
+    "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -144,6 +152,7 @@ __all__ = [
     "NLLLoss",
     "Parameter",
     "RMSprop",
+    "RNNCell",
     "ReLU",
     "ReLU6",
     "Sequential",

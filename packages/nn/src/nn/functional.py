@@ -17,8 +17,8 @@ can: ``log_softmax`` and ``log(1 + e^x)`` computed from logits stay finite where
 convolutions ``conv1d``, ``conv2d``, ``conv_transpose1d``, ``conv_transpose2d``, ``unfold``
 and ``fold``, the normalizations ``batch_norm``, ``group_norm`` and ``layer_norm``, the
 poolings ``max_pool1d``, ``max_pool2d``, ``avg_pool1d``, ``avg_pool2d``,
-``adaptive_avg_pool1d`` and ``adaptive_avg_pool2d``, the very same functions, under
-PyTorch's names.
+``adaptive_avg_pool1d`` and ``adaptive_avg_pool2d``, and ``scaled_dot_product_attention``,
+the lookup ``embedding``, the very same functions, under PyTorch's names.
 
 As in PyTorch, every argument after ``weight`` of :func:`cross_entropy`, :func:`nll_loss`
 and the binary cross-entropies is keyword-only here: PyTorch's positional order has the
@@ -59,6 +59,7 @@ from tensorgrad.ops.activation import (
     softplus,
     softsign,
 )
+from tensorgrad.ops.attention import scaled_dot_product_attention
 from tensorgrad.ops.convolution import (
     conv1d,
     conv2d,
@@ -67,6 +68,7 @@ from tensorgrad.ops.convolution import (
     fold,
     unfold,
 )
+from tensorgrad.ops.embedding import embedding
 from tensorgrad.ops.normalization import batch_norm, group_norm, layer_norm
 from tensorgrad.ops.pooling import (
     adaptive_avg_pool1d,
@@ -98,6 +100,7 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "elu",
+    "embedding",
     "fold",
     "gelu",
     "group_norm",
@@ -119,6 +122,7 @@ __all__ = [
     "pad",
     "relu",
     "relu6",
+    "scaled_dot_product_attention",
     "selu",
     "sigmoid",
     "silu",

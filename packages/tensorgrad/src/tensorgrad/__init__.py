@@ -65,6 +65,7 @@ from tensorgrad.ops.arithmetic import (
     minimum,
     remainder,
 )
+from tensorgrad.ops.attention import scaled_dot_product_attention
 from tensorgrad.ops.convolution import (
     conv1d,
     conv2d,
@@ -73,6 +74,7 @@ from tensorgrad.ops.convolution import (
     fold,
     unfold,
 )
+from tensorgrad.ops.embedding import embedding
 from tensorgrad.ops.index import (
     gather,
     index_select,
@@ -182,6 +184,7 @@ __all__ = [
     "detect_anomaly",
     "einsum",
     "elu",
+    "embedding",
     "empty",
     "enable_grad",
     "erf",
@@ -240,6 +243,7 @@ __all__ = [
     "roll",
     "round",
     "rsqrt",
+    "scaled_dot_product_attention",
     "scatter",
     "scatter_add",
     "selu",

@@ -205,9 +205,23 @@ def _value(data: Array, requires_grad: Any, op: str) -> Value:
     return new_value(data, flag(requires_grad, "requires_grad", op))
 
 
-def _generator(generator: Any, seed: Any, op: str) -> np.random.Generator:
-    """The generator a random factory draws from: ``generator``, one made from ``seed``, or
-    :data:`~tensorgrad.factories.default_generator`."""
+def resolve_generator(generator: Any, seed: Any, op: str) -> np.random.Generator:
+    """The generator a random op draws from: ``generator``, one made from ``seed``, or
+    :data:`~tensorgrad.factories.default_generator` (looked up at each call, so that
+    :func:`manual_seed` takes effect).
+
+    Internal: public so that the ops that draw (dropout in attention) choose their generator
+    as the factories do, but not part of the API (not in ``__all__``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad.factories import default_generator, resolve_generator
+    >>> resolve_generator(None, None, "rand") is default_generator
+    True
+    >>> resolve_generator(None, 0, "rand").random() == np.random.default_rng(0).random()
+    True
+    """
     if generator is not None and seed is not None:
         raise ValueError(f"{op}: give generator or seed, not both")
     if generator is not None:
@@ -835,7 +849,7 @@ def rand(
     (True, True)
     """
     shape, dt = _shape_and_dtype(size, dtype, device, "rand")
-    rng = _generator(generator, seed, "rand")
+    rng = resolve_generator(generator, seed, "rand")
     _not_too_large(shape, dt.itemsize, "rand")
     return _value(rng.random(shape, dtype=dt), requires_grad, "rand")
 
@@ -892,7 +906,7 @@ def randn(
     True
     """
     shape, dt = _shape_and_dtype(size, dtype, device, "randn")
-    rng = _generator(generator, seed, "randn")
+    rng = resolve_generator(generator, seed, "randn")
     _not_too_large(shape, dt.itemsize, "randn")
     return _value(rng.standard_normal(shape, dtype=dt), requires_grad, "randn")
 
@@ -977,7 +991,7 @@ def randint(
     bounds = np.iinfo(dt)
     if lo < bounds.min or hi - 1 > bounds.max:
         raise ValueError(f"randint: the range from {lo} to {hi - 1} does not fit {dt}")
-    rng = _generator(generator, seed, "randint")
+    rng = resolve_generator(generator, seed, "randint")
     _not_too_large(shape, dt.itemsize, "randint")
     # endpoint=False: `high` excluded, as in PyTorch and Python's range.
     return rng.integers(lo, hi, shape, dtype=dt)

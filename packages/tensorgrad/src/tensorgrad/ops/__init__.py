@@ -14,8 +14,10 @@
 :mod:`~tensorgrad.ops.select`         comparisons (``<``, ``==``...), ``where``, ``tril triu``
 :mod:`~tensorgrad.ops.softmax`        ``softmax log_softmax logsumexp``
 :mod:`~tensorgrad.ops.normalization`  ``layer_norm batch_norm group_norm``
+:mod:`~tensorgrad.ops.attention`      ``scaled_dot_product_attention``
 :mod:`~tensorgrad.ops.convolution`    ``conv2d conv1d conv_transpose2d``, ``unfold fold``
 :mod:`~tensorgrad.ops.pooling`        ``max_pool2d avg_pool2d adaptive_avg_pool2d``, 1-d forms
+:mod:`~tensorgrad.ops.embedding`      ``embedding``
 ====================================  =========================================================
 
 Every op ends with :func:`tensorgrad.record.record`, the one way a result joins the graph;
@@ -25,7 +27,9 @@ a learner's own op does too, through :class:`tensorgrad.Function`.
 __all__ = [
     "activation",
     "arithmetic",
+    "attention",
     "convolution",
+    "embedding",
     "index",
     "linalg",
     "normalization",
