@@ -14,6 +14,9 @@ The parts:
 * :func:`check`: makes tensorgrad Values and torch leaf tensors from the same numpy arrays,
   runs ``fn`` with each, compares the outputs (shape, dtype, values, requires_grad), calls
   backward in both with the same random cotangent, and compares every input's gradient.
+* :func:`check_module_run`: the outputs of a module of ours and of PyTorch's with the same
+  parameters, then, after one backward of a random loss of them all, the gradients of the
+  inputs and of every parameter, by name.
 * :func:`check_higher_order`: the same for derivatives of derivatives, computed with
   ``tensorgrad.grad(create_graph=True)`` and ``torch.autograd.grad(create_graph=True)``.
 * :class:`Tol`: the tolerances, and why (:data:`F64`, :data:`F32`).
@@ -54,6 +57,7 @@ __all__ = [
     "broadcastable",
     "check",
     "check_higher_order",
+    "check_module_run",
     "cotangent",
     "draw",
     "shapes",
@@ -532,3 +536,36 @@ def draw(data: st.DataObject | None, shape_list: Sequence[Shape], *domains: Doma
     if data is None:
         return [d.fixed(s, seed=k) for k, (s, d) in enumerate(zip(shape_list, chosen))]
     return [data.draw(d.arrays(s)) for s, d in zip(shape_list, chosen)]
+
+
+def check_module_run(
+    ours: Any,
+    theirs: torch.nn.Module,
+    outputs: Sequence[Any],
+    expected: Sequence[torch.Tensor],
+    labels: Sequence[str],
+    inputs: Sequence[tuple[str, Value, torch.Tensor]],
+    tol: Tol,
+    grad_tol: Tol,
+) -> None:
+    """Compare the ``outputs`` of the module ``ours`` with ``expected``, theirs (each labelled
+    in ``labels``); backpropagate ``sum_k <g_k, output_k>`` for random ``g_k`` through both;
+    compare the gradients of the ``inputs`` (``(label, Value, leaf tensor)``) and of every
+    parameter of both modules, which must have the same names in the same order."""
+    loss_ours: Any = 0.0
+    loss_theirs: Any = 0.0
+    for k, (a, b, label) in enumerate(zip(outputs, expected, labels, strict=True)):
+        assert a.dtype == np.dtype(str(b.dtype).removeprefix("torch.")), label
+        assert_same(a.data, b, tol, label)
+        g = cotangent(a.shape, a.dtype, seed=k)
+        loss_ours = loss_ours + (a * g).sum()
+        loss_theirs = loss_theirs + (b * torch.from_numpy(g)).sum()
+    loss_ours.backward()
+    loss_theirs.backward()
+    for label, value, tensor in inputs:
+        assert_same(value.grad, tensor.grad, grad_tol, f"gradient of {label}")
+    theirs_params = dict(theirs.named_parameters())
+    assert [name for name, _ in ours.named_parameters()] == list(theirs_params)
+    for name, p in ours.named_parameters():
+        assert p.grad.dtype == p.dtype
+        assert_same(p.grad, theirs_params[name].grad, grad_tol, name)

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
-from crosscheck._torch_helpers import F32, F64, Tol, assert_same, cotangent
+from crosscheck._torch_helpers import F32, F64, Tol, check_module_run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -76,25 +76,11 @@ def compare(
     outs_ours, outs_theirs = run(ours, x_ours, s_ours), run(theirs, x_theirs, s_theirs)
     tol = F64 if dtype == np.float64 else F32
     grad_tol = F64 if dtype == np.float64 else F32_GRADIENTS
-    loss_ours: Any = 0.0
-    loss_theirs: Any = 0.0
-    for k, (a, b) in enumerate(zip(outs_ours, outs_theirs)):
-        assert a.dtype == dtype
-        assert_same(a.data, b, tol, f"state {k}")
-        g = cotangent(a.shape, dtype, seed=k)
-        loss_ours = loss_ours + (a * g).sum()
-        loss_theirs = loss_theirs + (b * torch.from_numpy(g)).sum()
-    loss_ours.backward()
-    loss_theirs.backward()
-    assert_same(x_ours.grad, x_theirs.grad, grad_tol, "gradient of the input")
+    inputs = [("the input", x_ours, x_theirs)]
     if with_state:
-        for k, (a, b) in enumerate(zip(s_ours, s_theirs)):
-            assert_same(a.grad, b.grad, grad_tol, f"gradient of state {k}")
-    theirs_params = dict(theirs.named_parameters())
-    assert [n for n, _ in ours.named_parameters()] == list(theirs_params)
-    for parameter_name, p in ours.named_parameters():
-        assert p.grad.dtype == dtype
-        assert_same(p.grad, theirs_params[parameter_name].grad, grad_tol, parameter_name)
+        inputs += [(f"state {k}", a, b) for k, (a, b) in enumerate(zip(s_ours, s_theirs))]
+    labels = [f"state {k}" for k in range(len(outs_ours))]
+    check_module_run(ours, theirs, outs_ours, outs_theirs, labels, inputs, tol, grad_tol)
 
 
 steps_and_shapes = {
