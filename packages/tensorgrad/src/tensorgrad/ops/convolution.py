@@ -329,9 +329,10 @@ def _conv_call(
 ) -> Value:
     x = as_value(input, op)
     w = _operand(weight, "weight", op)
-    _same_dtype(x, w, "weight", op, _dtype_given(input, x))
+    given = _dtype_given(input, x)
+    _same_dtype(x, w, "weight", op, given)
     geo = _conv_geometry(op, spatial, x, w, stride, padding, dilation, groups)
-    b = _bias(bias, w.shape[0], x, op, _dtype_given(input, x))
+    b = _bias(bias, w.shape[0], x, op, given)
     return _conv_node(x, w, b, geo, op)
 
 
@@ -525,9 +526,10 @@ def _transposed_call(
 ) -> Value:
     y = as_value(input, op)
     w = _operand(weight, "weight", op)
-    _same_dtype(y, w, "weight", op, _dtype_given(input, y))
+    given = _dtype_given(input, y)
+    _same_dtype(y, w, "weight", op, given)
     geo = _transposed_geometry(op, spatial, y, w, stride, padding, output_padding, groups, dilation)
-    b = _bias(bias, w.shape[1] * geo.groups, y, op, _dtype_given(input, y))
+    b = _bias(bias, w.shape[1] * geo.groups, y, op, given)
     out: Value = _user_shape(_transposed_node(_images(y, geo), _filters(w, geo), b, geo, op), geo)
     return out
 
