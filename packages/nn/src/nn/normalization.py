@@ -94,16 +94,13 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(
             check_int(owner, "normalized_shape", n, minimum=0) for n in sizes
         )
-        self.eps = check_number(owner, "eps", eps)
-        if not self.eps > 0:
-            raise ValueError(f"{owner}: eps must be positive, got {eps!r}")
+        self.eps = _positive_eps(owner, eps)
         check_bool(owner, "elementwise_affine", elementwise_affine)
         check_bool(owner, "bias", bias)
         self.elementwise_affine = bool(elementwise_affine)
         dtype = check_dtype(owner, dtype)
         shape = self.normalized_shape
-        self.weight = Parameter(np.ones(shape, dtype)) if elementwise_affine else None
-        self.bias = Parameter(np.zeros(shape, dtype)) if elementwise_affine and bias else None
+        self.weight, self.bias = _affine(shape, dtype, elementwise_affine, bias)
 
     def forward(self, x: Value | npt.NDArray[Any]) -> Value:
         """The input normalized over its last axes, of the same shape."""
@@ -150,9 +147,7 @@ class _BatchNorm(Module):
         super().__init__()
         owner = type(self).__name__
         self.num_features = check_int(owner, "num_features", num_features, minimum=0)
-        self.eps = check_number(owner, "eps", eps)
-        if not self.eps > 0:
-            raise ValueError(f"{owner}: eps must be positive, got {eps!r}")
+        self.eps = _positive_eps(owner, eps)
         self.momentum = None if momentum is None else check_number(owner, "momentum", momentum)
         for name, value in [
             ("affine", affine),
@@ -164,8 +159,7 @@ class _BatchNorm(Module):
         self.track_running_stats = bool(track_running_stats)
         dtype = check_dtype(owner, dtype)
         n = self.num_features
-        self.weight = Parameter(np.ones(n, dtype)) if affine else None
-        self.bias = Parameter(np.zeros(n, dtype)) if affine and bias else None
+        self.weight, self.bias = _affine(n, dtype, affine, bias)
         tracked = self.track_running_stats
         self.register_buffer("running_mean", np.zeros(n, dtype) if tracked else None)
         self.register_buffer("running_var", np.ones(n, dtype) if tracked else None)
@@ -440,16 +434,13 @@ class GroupNorm(Module):
                 f"{owner}: num_channels ({self.num_channels}) must be divisible by "
                 f"num_groups ({self.num_groups})"
             )
-        self.eps = check_number(owner, "eps", eps)
-        if not self.eps > 0:
-            raise ValueError(f"{owner}: eps must be positive, got {eps!r}")
+        self.eps = _positive_eps(owner, eps)
         check_bool(owner, "affine", affine)
         check_bool(owner, "bias", bias)
         self.affine = bool(affine)
         dtype = check_dtype(owner, dtype)
         n = self.num_channels
-        self.weight = Parameter(np.ones(n, dtype)) if affine else None
-        self.bias = Parameter(np.zeros(n, dtype)) if affine and bias else None
+        self.weight, self.bias = _affine(n, dtype, affine, bias)
 
     def forward(self, input: Value | npt.NDArray[Any]) -> Value:
         """The input normalized per group of channels, of the same shape."""
@@ -469,3 +460,19 @@ class GroupNorm(Module):
             f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
             f"bias={self.bias is not None}"
         )
+
+
+def _positive_eps(owner: str, eps: object) -> float:
+    """``eps`` as a number, refused unless positive (checked when the layer is made)."""
+    value = check_number(owner, "eps", eps)
+    if not value > 0:
+        raise ValueError(f"{owner}: eps must be positive, got {eps!r}")
+    return value
+
+
+def _affine(
+    shape: int | tuple[int, ...], dtype: np.dtype[Any], weight: bool, bias: bool
+) -> tuple[Parameter | None, Parameter | None]:
+    """The learned scale (ones) and shift (zeros) of a normalization layer, or None each."""
+    scale = Parameter(np.ones(shape, dtype)) if weight else None
+    return scale, Parameter(np.zeros(shape, dtype)) if weight and bias else None
