@@ -133,6 +133,9 @@ SAMPLES: dict[str, dict[str, Call]] = {
     "normalization.group_norm": {
         "": lambda op, v: op(v("x", 2, 4, 3), 2, v("weight", 4), v("bias", 4)),
     },
+    "attention.attention_weights": {
+        "": lambda op, v: op(v("query", 2, 3, 4), v("key", 2, 5, 4), is_causal=True),
+    },
     "attention.scaled_dot_product_attention": {
         "": lambda op, v: op(v("query", 2, 3, 4), v("key", 2, 5, 4), v("value", 2, 5, 6)),
         "causal, dropout": lambda op, v: op(

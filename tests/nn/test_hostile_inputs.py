@@ -132,6 +132,26 @@ class _TwoSequences(nn.Module):
         return output[0] + sum(last[1:], last[0])
 
 
+class _OneTokenEach(nn.Module):
+    """A batch ``(N, 3)`` given to an attention layer (batch first) as ``N`` sequences of one
+    token of 3 features, its output ``(N, 3)`` again (MultiheadAttention's, without the
+    weights); anything else as it is."""
+
+    def __init__(self, layer: nn.Module, attention: bool = False) -> None:
+        super().__init__()
+        self.layer, self.attention = layer, attention
+
+    def forward(self, x: Any) -> Any:
+        if isinstance(x, (np.ndarray, Value)) and x.ndim == 2:
+            x = x.reshape(x.shape[0], 1, x.shape[1])
+        out = self.layer(x, x, x)[0] if self.attention else self.layer(x)
+        return out.reshape(out.shape[0], -1)
+
+
+def _encoder(name: str, layer: nn.Module) -> nn.Module:
+    return layer if name == "TransformerEncoderLayer" else nn.TransformerEncoder(layer, 2)
+
+
 def per_pixel(x: np.ndarray, out: np.ndarray) -> None:
     """A 1x1 filter over :class:`_AsImages`'s pixels: NaN in every channel of a NaN pixel."""
     pixels = np.isnan(x).reshape(x.shape[0], 1, *(1,) * (out.ndim - 3), x.shape[1])
@@ -212,6 +232,26 @@ LAYERS: dict[str, Layer] = {
     # -- issue 13: batch norm (helper block) --
     # -- issue 14: embedding (helper block) --
     # -- issue 14: attention (helper block) --
+    "MultiheadAttention": Layer(
+        lambda d: _OneTokenEach(
+            nn.MultiheadAttention(3, 3, batch_first=True, dtype=d, generator=rng()), True
+        ),
+        ("MultiheadAttention",),
+        by_row,
+        True,
+    ),
+    **{
+        name: Layer(
+            lambda d, name=name: _OneTokenEach(
+                _encoder(name, nn.TransformerEncoderLayer(3, 1, 4, 0.0, batch_first=True,
+                                                          dtype=d, generator=rng()))
+            ),
+            (name, "MultiheadAttention"),
+            by_row,
+            True,
+        )
+        for name in ("TransformerEncoderLayer", "TransformerEncoder")
+    },
     # -- issue 14: recurrent (helper block) --
     **{
         name: Layer(
@@ -743,6 +783,45 @@ BAD: list[Bad] = [
             (IndexError,)),
     ),
     # -- issue 14: attention (helper block) --
+    *wrong("MultiheadAttention", ("MultiheadAttention",),
+        ("MHA(6, 4)", lambda: nn.MultiheadAttention(6, 4), "embed_dim=6&num_heads=4"),
+        ("MHA(0, 1)", lambda: nn.MultiheadAttention(0, 1), "embed_dim&0"),
+        ("MHA('a', 1)", lambda: nn.MultiheadAttention("a", 1), "embed_dim&str|'a'"),
+        ("MHA(dropout=nan)", lambda: nn.MultiheadAttention(4, 2, dropout=nan), "nan"),
+        ("MHA(bias='no')", lambda: nn.MultiheadAttention(4, 2, bias="no"), "bias&str|'no'"),
+        ("MHA(kdim=2.5)", lambda: nn.MultiheadAttention(4, 2, kdim=2.5), "kdim&float|2.5"),
+        ("MHA()(shape)", lambda: nn.MultiheadAttention(4, 2)(*[np.ones((2, 3))] * 3),
+            "(2, 3)&embed_dim=4"),
+        ("MHA()(4-d)", lambda: nn.MultiheadAttention(4, 2)(*[np.ones((1, 2, 3, 4))] * 3),
+            "(1, 2, 3, 4)"),
+        ("MHA()(padding shape)", lambda: nn.MultiheadAttention(4, 2)(
+            *[np.ones((3, 2, 4))] * 3, key_padding_mask=np.ones((2, 2), bool)),
+            "key_padding_mask&(2, 3)&(2, 2)"),
+        ("MHA()(mask int)", lambda: nn.MultiheadAttention(4, 2)(
+            *[np.ones((3, 4))] * 3, attn_mask=np.ones((3, 3), int)), "attn_mask&int64"),
+        ("MHA()(is_causal alone)", lambda: nn.MultiheadAttention(4, 2)(
+            *[np.ones((3, 4))] * 3, is_causal=True), "is_causal&attn_mask"),
+    ),
+    *wrong("TransformerEncoderLayer", ("TransformerEncoderLayer", "MultiheadAttention"),
+        ("TEL(activation)", lambda: nn.TransformerEncoderLayer(4, 2, activation="swish"),
+            "activation&'swish'"),
+        ("TEL(4, 3)", lambda: nn.TransformerEncoderLayer(4, 3), "num_heads=3"),
+        ("TEL(norm_first=1)", lambda: nn.TransformerEncoderLayer(4, 2, norm_first=1),
+            "norm_first&int"),
+        ("TEL()(shape)", lambda: nn.TransformerEncoderLayer(4, 2, 8)(np.ones((3, 2, 5))),
+            "(3, 2, 5)&embed_dim=4"),
+    ),
+    *wrong("TransformerEncoder", ("TransformerEncoder",),
+        ("TE('layer')", lambda: nn.TransformerEncoder("layer", 2), "encoder_layer&str"),
+        ("TE(num_layers=1.5)", lambda: nn.TransformerEncoder(nn.Linear(2, 2), 1.5),
+            "num_layers&float|1.5"),
+        ("TE(norm=3)", lambda: nn.TransformerEncoder(nn.Linear(2, 2), 1, norm=3), "norm&int"),
+    ),
+    *wrong("generate_square_subsequent_mask", ("generate_square_subsequent_mask",),
+        ("mask(-1)", lambda: nn.generate_square_subsequent_mask(-1), "sz&-1"),
+        ("mask('a')", lambda: nn.generate_square_subsequent_mask("a"), "sz&str|'a'"),
+        ("mask(dtype=int)", lambda: nn.generate_square_subsequent_mask(2, int), "dtype|int"),
+    ),
     # -- issue 14: recurrent (helper block) --
     *(
         row
@@ -1012,6 +1091,10 @@ BAD: list[Bad] = [
     *wrong("xavier_uniform_", ("xavier_uniform_",),
         ("xavier_uniform_(0-d)", lambda: nn.init.xavier_uniform_(Value(5.0)), "()|0"),
         ("xavier_uniform_('a')", lambda: nn.init.xavier_uniform_("a"), "str"),
+    ),
+    *wrong("xavier_normal_", ("xavier_normal_",),
+        ("xavier_normal_(0-d)", lambda: nn.init.xavier_normal_(Value(5.0)), "()|0"),
+        ("xavier_normal_(gain nan)", lambda: nn.init.xavier_normal_(W(), gain=math.nan), "gain&nan"),
     ),
     # activations
     *wrong("LeakyReLU", ("LeakyReLU",),

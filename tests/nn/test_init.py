@@ -64,6 +64,15 @@ def test_xavier_uniform_bound_and_receptive_field() -> None:
     assert np.abs(conv.data).max() <= math.sqrt(6 / (36 + 72))
 
 
+def test_xavier_normal_std_and_receptive_field() -> None:
+    w = init.xavier_normal_(Value(np.zeros((300, 200))), gain=2.0, generator=rng())
+    assert w.data.std() == pytest.approx(2.0 * math.sqrt(2 / 500), rel=0.02)
+    assert abs(w.data.mean()) < 0.01
+    conv = init.xavier_normal_(Value(np.zeros((64, 32, 3, 3))), generator=rng())  # fans × 9
+    assert conv.data.std() == pytest.approx(math.sqrt(2 / (96 * 9)), rel=0.03)
+    assert init.xavier_normal_(Value(np.zeros((0, 3)))).shape == (0, 3)
+
+
 def test_seeding() -> None:
     a = init.normal_(Value(np.zeros(5)), generator=rng(1)).data
     b = init.normal_(Value(np.zeros(5)), generator=rng(1)).data
@@ -119,6 +128,7 @@ INITIALISERS: dict[str, Callable[..., Value]] = {
     "ones_": init.ones_,
     "kaiming_uniform_": init.kaiming_uniform_,
     "xavier_uniform_": init.xavier_uniform_,
+    "xavier_normal_": init.xavier_normal_,
 }
 
 
@@ -142,7 +152,9 @@ def test_every_initialiser_refuses_what_is_not_a_value(
         INITIALISERS[name](tensor)
 
 
-@pytest.mark.parametrize("name", ["uniform_", "normal_", "kaiming_uniform_", "xavier_uniform_"])
+@pytest.mark.parametrize(
+    "name", ["uniform_", "normal_", "kaiming_uniform_", "xavier_uniform_", "xavier_normal_"]
+)
 @pytest.mark.parametrize(
     ("generator", "shown"),
     [(0, "int 0"), (np.random.RandomState(0), "RandomState")],
@@ -249,6 +261,12 @@ def test_every_random_initialiser_refuses_what_is_not_a_generator(
             {"gain": math.inf},
             ValueError,
             r"xavier_uniform_: Invalid gain value: inf",
+        ),
+        (
+            "xavier_normal_",
+            {"gain": -1},
+            ValueError,
+            r"xavier_normal_: gain must be >= 0, got -1",
         ),
     ],
 )

@@ -320,3 +320,109 @@ def _sdpa(**kwargs: Any) -> Any:
 def test_errors(call: Any, kind: type[Exception], message: str) -> None:
     with pytest.raises(kind, match=message):
         call()
+
+
+# -- attention_weights: the weights alone ----------------------------------------------------
+
+
+def _query_of_every_batch(problem: dict[str, Any]) -> Any:
+    """The query broadcast to the batch of all three inputs, which the mask was drawn for."""
+    q, k, v = problem["q"], problem["k"], problem["v"]
+    batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+    return np.broadcast_to(q, (*batch, *q.shape[-2:])).copy()
+
+
+@settings(max_examples=30, deadline=None)
+@given(problem=problems())
+def test_weights_gradients(problem: dict[str, Any]) -> None:
+    kind, mask, scale = problem["kind"], problem["mask"], problem["scale"]
+    arrays = [_query_of_every_batch(problem), problem["k"]]
+    if kind == "float value":
+        arrays.append(mask)
+
+        def fn(*xs: Value) -> Value:
+            return tg.attention_weights(xs[0], xs[1], attn_mask=xs[2], scale=scale)
+    else:
+
+        def fn(*xs: Value) -> Value:
+            return tg.attention_weights(
+                *xs, attn_mask=mask, is_causal=kind == "causal", scale=scale
+            )
+
+    check(fn, *arrays)
+
+
+@settings(max_examples=30, deadline=None)
+@given(problem=problems())
+def test_weights_times_values_is_the_attention(problem: dict[str, Any]) -> None:
+    kind, mask, scale = problem["kind"], problem["mask"], problem["scale"]
+    q, k, v = _query_of_every_batch(problem), problem["k"], problem["v"]
+    options: dict[str, Any] = {"attn_mask": mask, "is_causal": kind == "causal", "scale": scale}
+    p = tg.attention_weights(q, k, **options)
+    out = tg.scaled_dot_product_attention(q, k, v, **options)
+    np.testing.assert_allclose((p @ v).data, out.data, rtol=1e-12, atol=1e-14)
+    rows = p.data.sum(axis=-1)
+    assert np.all(np.isclose(rows, 1.0) | (rows == 0.0))  # 0: a fully masked query
+
+
+def test_weights_of_a_fully_masked_row_are_zero_to_every_order() -> None:
+    rng = np.random.default_rng(3)
+    q, k = (Value(rng.standard_normal(s), requires_grad=True) for s in [(3, 4), (5, 4)])
+    allowed = np.ones((3, 5), bool)
+    allowed[0] = False
+    p = tg.attention_weights(q, k, allowed)
+    np.testing.assert_array_equal(p.data[0], 0.0)
+    np.testing.assert_allclose(p.data[1:].sum(axis=-1), 1.0)
+    gq, gk = grad((p * rng.standard_normal(p.shape)).sum(), (q, k), create_graph=True)
+    np.testing.assert_array_equal(gq.data[0], 0.0)
+    second = grad((gq * gq).sum() + (gk * gk).sum(), (q, k))
+    assert all(np.isfinite(x.data).all() for x in second)
+
+
+def test_weights_are_one_node_and_keep_float32() -> None:
+    q = Value(np.ones((2, 3, 4), np.float32))
+    p = tg.attention_weights(q, np.ones((2, 5, 4), np.float32), is_causal=True)
+    assert p.dtype == np.float32
+    assert p._node is not None and p._node.op == "attention_weights"
+    assert all(prev is None or prev.op != "softmax" for prev in p._node.prev)
+    p.sum().backward()
+    assert q.grad is not None and q.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    ("call", "kind", "message"),
+    [
+        (lambda: tg.attention_weights(np.ones(3), np.ones((2, 3))), ValueError, r"query \(3,\)"),
+        (
+            lambda: tg.attention_weights(np.ones((2, 3)), np.ones((2, 4))),
+            ValueError,
+            r"attention_weights: query and key must have the same last axis E, got shapes "
+            r"query \(2, 3\) and key \(2, 4\)",
+        ),
+        (
+            lambda: tg.attention_weights(np.ones((2, 3)), np.ones((2, 3), np.float32)),
+            TypeError,
+            "attention_weights: expected query and key of one dtype, got float64 and float32",
+        ),
+        (
+            lambda: tg.attention_weights(np.ones((2, 3)), np.ones((4, 3)), np.ones((3, 4), bool)),
+            ValueError,
+            r"attention_weights: attn_mask of shape \(3, 4\) does not broadcast .* \(2, 4\)",
+        ),
+        (
+            lambda: tg.attention_weights(np.ones((2, 3)), np.ones((2, 3)), scale="a"),
+            TypeError,
+            "attention_weights: scale",
+        ),
+        (
+            lambda: tg.attention_weights(
+                np.ones((2, 3)), np.ones((2, 3)), np.ones((2, 2), bool), is_causal=True
+            ),
+            ValueError,
+            "attention_weights: give attn_mask or is_causal=True, not both",
+        ),
+    ],
+)
+def test_weights_errors(call: Any, kind: type[Exception], message: str) -> None:
+    with pytest.raises(kind, match=message):
+        call()

@@ -232,6 +232,9 @@ OPS: dict[str, Op] = {
         lambda v: tg.embedding(np.array([0, 0]), v.reshape(1, -1)), nan=moved
     ),
     # -- issue 14: attention (helper block) --
+    "attention.attention_weights": Op(
+        lambda v: tg.attention_weights(rows(v), rows(v), is_causal=True), nan=spread
+    ),
     "attention.scaled_dot_product_attention": Op(
         lambda v: tg.scaled_dot_product_attention(rows(v), rows(v), rows(v), is_causal=True),
         nan=spread,
@@ -1256,6 +1259,20 @@ BAD: list[Bad] = [
             "scale_grad_by_freq&int"),
     ),
     # -- issue 14: attention (helper block) --
+    *wrong("attention.attention_weights", ("attention_weights",),
+        ("weights(1-d)", lambda: tg.attention_weights(np.ones(3), m()), "(3,)"),
+        ("weights(E)", lambda: tg.attention_weights(m(), m().T), "(2, 3)&(3, 2)"),
+        ("weights(dtypes)", lambda: tg.attention_weights(m(), m().astype(np.float32)),
+            "float64&float32"),
+        ("weights(str)", lambda: tg.attention_weights(m(), "k"), "str"),
+        ("weights(mask shape)", lambda: tg.attention_weights(m(), m(), np.ones((3, 2), bool)),
+            "attn_mask&(3, 2)"),
+        ("weights(mask int)", lambda: tg.attention_weights(m(), m(), np.ones((2, 2), int)),
+            "attn_mask&int64"),
+        ("weights(is_causal 1)", lambda: tg.attention_weights(m(), m(), is_causal=1),
+            "is_causal&int"),
+        ("weights(scale nan)", lambda: tg.attention_weights(m(), m(), scale=nan), "scale&nan"),
+    ),
     *wrong("attention.scaled_dot_product_attention", ("scaled_dot_product_attention",),
         ("sdpa(1-d)", lambda: tg.scaled_dot_product_attention(np.ones(3), m(), m()), "(3,)"),
         ("sdpa(E)", lambda: tg.scaled_dot_product_attention(m(), m().T, m()), "(2, 3)&(3, 2)"),

@@ -795,6 +795,7 @@ MANY_OPERANDS = {
     "shape.concatenate",
     "shape.stack",
     *(f"linalg.{name}" for name in linalg.__all__),
+    "attention.attention_weights",
     "attention.scaled_dot_product_attention",
     "embedding.embedding",  # (its first argument is the indices, never a Value)
     *(

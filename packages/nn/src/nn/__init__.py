@@ -54,6 +54,7 @@ from nn.activation import (
     Softsign,
     Tanh,
 )
+from nn.attention import MultiheadAttention
 from nn.container import ModuleDict, ModuleList, Sequential
 from nn.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from nn.distance import CosineSimilarity
@@ -99,6 +100,11 @@ from nn.random import manual_seed
 from nn.rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from nn.serialization import load, save
 from nn.sparse import Embedding
+from nn.transformer import (
+    TransformerEncoder,
+    TransformerEncoderLayer,
+    generate_square_subsequent_mask,
+)
 
 __all__ = [
     "ELU",
@@ -149,6 +155,7 @@ __all__ = [
     "Module",
     "ModuleDict",
     "ModuleList",
+    "MultiheadAttention",
     "NLLLoss",
     "Parameter",
     "RMSprop",
@@ -163,11 +170,14 @@ __all__ = [
     "Softplus",
     "Softsign",
     "Tanh",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "cross_entropy",
     "data",
     "functional",
+    "generate_square_subsequent_mask",
     "huber_loss",
     "init",
     "kl_div",

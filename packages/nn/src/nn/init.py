@@ -33,6 +33,7 @@ __all__ = [
     "normal_",
     "ones_",
     "uniform_",
+    "xavier_normal_",
     "xavier_uniform_",
     "zeros_",
 ]
@@ -341,16 +342,71 @@ def xavier_uniform_(
     True
     """
     caller = "xavier_uniform_"
+    tensor, std, generator = _xavier(caller, tensor, gain, generator)
+    if tensor.size == 0:
+        return tensor
+    bound = math.sqrt(3.0) * std  # (a uniform on [-a, a] has variance a² / 3)
+    return _fill_uniform(caller, tensor, -bound, bound, generator)
+
+
+def xavier_normal_(
+    tensor: Value, gain: float = 1.0, generator: np.random.Generator | None = None
+) -> Value:
+    """Glorot initialisation, normal: N(0, std²) with ``std = gain · √(2 / (fan_in + fan_out))``.
+
+    The variance of :func:`xavier_uniform_`, from a normal distribution.
+
+    Parameters
+    ----------
+    tensor : Value
+        The weight to fill, in place, of at least 2 axes.
+    gain : float, default 1
+        A finite number ``>= 0``.
+    generator : numpy.random.Generator, optional
+        Where to draw from; by default nn's global generator.
+
+    Returns
+    -------
+    Value
+        ``tensor`` itself.
+
+    Raises
+    ------
+    TypeError
+        If ``tensor`` is not a Value, ``gain`` is not a real number, or ``generator`` is
+        not a numpy Generator.
+    ValueError
+        If the tensor has fewer than 2 axes, or ``gain`` is negative, NaN or infinite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from nn.init import xavier_normal_
+    >>> from tensorgrad import Value
+    >>> w = xavier_normal_(Value(np.zeros((200, 300))), generator=np.random.default_rng(0))
+    >>> round(float(w.data.std()), 3)  # √(2 / 500)
+    0.063
+    """
+    caller = "xavier_normal_"
+    tensor, std, generator = _xavier(caller, tensor, gain, generator)
+    if tensor.size == 0:
+        return tensor
+    return _fill(caller, tensor, generator.normal(0.0, std, tensor.shape))
+
+
+def _xavier(
+    caller: str, tensor: object, gain: object, generator: np.random.Generator | None
+) -> tuple[Value, float, np.random.Generator]:
+    """The checked tensor, Glorot's standard deviation for it, and the generator."""
     tensor = _check_tensor(caller, tensor)
     fan_in, fan_out = _fans(tensor, caller)
     scale = _real(caller, "gain", gain)
     if scale < 0:  # the range [-a, a] would be empty (PyTorch then fails in uniform_)
         raise ValueError(f"{caller}: gain must be >= 0, got {gain!r}")
-    generator = resolve_generator(generator, caller)  # before the return, for every tensor
-    if tensor.size == 0:
-        return tensor  # nothing to fill, and fans of 0 would divide by zero
-    bound = scale * math.sqrt(6.0 / (fan_in + fan_out))
-    return _fill_uniform(caller, tensor, -bound, bound, generator)
+    rng = resolve_generator(generator, caller)  # before any return, for every tensor
+    # (an empty tensor has nothing to fill, and fans of 0 would divide by zero)
+    std = scale * math.sqrt(2.0 / (fan_in + fan_out)) if tensor.size else 0.0
+    return tensor, std, rng
 
 
 def _gain(caller: str, nonlinearity: object, param: object, argument: str) -> float:

@@ -65,7 +65,7 @@ from tensorgrad.ops.arithmetic import (
     minimum,
     remainder,
 )
-from tensorgrad.ops.attention import scaled_dot_product_attention
+from tensorgrad.ops.attention import attention_weights, scaled_dot_product_attention
 from tensorgrad.ops.convolution import (
     conv1d,
     conv2d,
@@ -165,6 +165,7 @@ __all__ = [
     "arange",
     "argmax",
     "argmin",
+    "attention_weights",
     "avg_pool1d",
     "avg_pool2d",
     "batch_norm",

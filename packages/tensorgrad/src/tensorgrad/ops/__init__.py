@@ -14,7 +14,7 @@
 :mod:`~tensorgrad.ops.select`         comparisons (``<``, ``==``...), ``where``, ``tril triu``
 :mod:`~tensorgrad.ops.softmax`        ``softmax log_softmax logsumexp``
 :mod:`~tensorgrad.ops.normalization`  ``layer_norm batch_norm group_norm``
-:mod:`~tensorgrad.ops.attention`      ``scaled_dot_product_attention``
+:mod:`~tensorgrad.ops.attention`      ``scaled_dot_product_attention``, ``attention_weights``
 :mod:`~tensorgrad.ops.convolution`    ``conv2d conv1d conv_transpose2d``, ``unfold fold``
 :mod:`~tensorgrad.ops.pooling`        ``max_pool2d avg_pool2d adaptive_avg_pool2d``, 1-d forms
 :mod:`~tensorgrad.ops.embedding`      ``embedding``

@@ -13,6 +13,10 @@ and two matrix products' operands; the closed form needs only ``Q``, ``K``, ``V`
 (see ``_attention_backward`` in the source). A mask of ``-inf`` removes a key from a
 query's softmax; a query whose every key is masked attends to nothing, and its output and
 gradients are 0, as in PyTorch (not the NaN of ``0 / 0``).
+
+:func:`attention_weights` is the first half alone, ``P``, for who wants to look at it (or
+train it): :class:`nn.MultiheadAttention` with ``need_weights=True`` multiplies it by the
+values itself. It is one node too, whose backward is the second half of the one above.
 """
 
 from __future__ import annotations
@@ -29,9 +33,10 @@ from tensorgrad.ops.softmax import softmax
 from tensorgrad.record import Array, Operand, as_value, operand_data, record, where_of
 from tensorgrad.tensor import Value
 
-__all__ = ["scaled_dot_product_attention"]
+__all__ = ["attention_weights", "scaled_dot_product_attention"]
 
 _OP = "scaled_dot_product_attention"
+_WEIGHTS = "attention_weights"
 
 
 def scaled_dot_product_attention(
@@ -107,18 +112,14 @@ def scaled_dot_product_attention(
     array([1.])
     """
     q, k, v = (as_value(x, _OP) for x in (query, key, value))
-    batch, length, keys = _checked_shapes(q, k, v)
+    batch, length, keys = _checked_shapes(_OP, q, k, v)
     causal = flag(is_causal, "is_causal", _OP)
-    mask, bias = _mask(attn_mask, causal, q, (*batch, length, keys))
+    mask, bias = _mask(_OP, attn_mask, causal, q, (*batch, length, keys))
     p_drop = real_arg(dropout_p, "dropout_p", _OP)
     if not 0.0 <= p_drop <= 1.0:
         raise ValueError(f"{_OP}: dropout_p must be in [0, 1], got {dropout_p!r}")
     rng = factories.resolve_generator(generator, None, _OP)
-    if scale is None:
-        e = q.shape[-1]
-        factor = 1.0 / math.sqrt(e) if e else math.inf  # (no scores to scale when E is 0)
-    else:
-        factor = real_arg(scale, "scale", _OP)
+    factor = _factor(_OP, scale, q)
     added = bias if mask is None else mask._data
     p, live = _weights(q._data, k._data, added, factor)
     drop = None if p_drop == 0.0 else _dropout_mask(p, p_drop, rng)
@@ -165,7 +166,87 @@ def _attention_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any
         ds = p * (dp - (dp * p).sum(axis=-1, keepdims=True))
         entry = (g, p, ds)
     memo[0] = entry
-    if i == 3:
+    return _scores_backward(ds, q, k, mask, scale, min(i, 2))  # (v, operand 2, returned above)
+
+
+def attention_weights(
+    query: Operand,
+    key: Operand,
+    attn_mask: Value | Array | None = None,
+    is_causal: bool = False,
+    scale: float | None = None,
+) -> Value:
+    """The weights ``P = softmax(query keyᵀ · scale + mask)`` along the keys, each row summing
+    to 1: what :func:`scaled_dot_product_attention` averages the values with.
+
+    PyTorch has no such function (its ``MultiheadAttention`` computes the weights inline);
+    here it is one node, with the masks, causal option and scale of
+    :func:`scaled_dot_product_attention`. A query whose every key is masked gets weights 0
+    (PyTorch's ``softmax`` of such a row is NaN). ``P @ value`` is the attention's output.
+
+    Parameters
+    ----------
+    query : Value, ndarray
+        Shape ``(..., L, E)``.
+    key : Value, ndarray
+        Shape ``(..., S, E)``, of the query's dtype.
+    attn_mask : Value or ndarray, optional
+        Broadcastable to ``(..., L, S)``: bool (True: the key takes part) or float (added to
+        the scores; a Value gets its gradient).
+    is_causal : bool, default False
+        Query ``i`` sees keys ``0..i`` only. Not with ``attn_mask``.
+    scale : float, optional
+        The factor of the scores; ``1/√E`` by default.
+
+    Returns
+    -------
+    Value
+        Shape ``(..., L, S)``, the batch axes broadcast.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`scaled_dot_product_attention`, for the same arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tensorgrad import Value, attention_weights
+    >>> q = Value([[0.0, 0.0], [1.0, 0.0]])
+    >>> k = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> attention_weights(q, k, scale=1.0).data.round(3)  # a zero query weighs keys alike
+    array([[0.5  , 0.5  ],
+           [0.731, 0.269]])
+    >>> attention_weights(q, k, is_causal=True).data  # query 0 sees key 0 only
+    array([[1.        , 0.        ],
+           [0.66976155, 0.33023845]])
+    """
+    q, k = as_value(query, _WEIGHTS), as_value(key, _WEIGHTS)
+    batch, length, keys = _checked_shapes(_WEIGHTS, q, k)
+    causal = flag(is_causal, "is_causal", _WEIGHTS)
+    mask, bias = _mask(_WEIGHTS, attn_mask, causal, q, (*batch, length, keys))
+    factor = _factor(_WEIGHTS, scale, q)
+    p, _ = _weights(q._data, k._data, bias if mask is None else mask._data, factor)
+    saved = (q._data, k._data, None if mask is None else mask._data, factor)
+    return record(p, _WEIGHTS, _attention_weights_backward, (q, k, mask), saved, keep_output=True)
+
+
+def _attention_weights_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """dQ = dS K · scale, dK = dSᵀ Q · scale, dmask = dS, with dS = P ⊙ (g − rowsum(g ⊙ P))
+
+    The softmax's adjoint, then the product's (see :func:`_attention_backward`). A fully
+    masked row has ``P = 0``, so its ``dS`` is 0. ``out`` is ``P``, which the walk gives as a
+    Value under create_graph: the same formula then records its own graph.
+    """
+    q, k, mask, scale = saved
+    ds = out * (g - (g * out).sum(axis=-1, keepdims=True))
+    return _scores_backward(ds, q, k, mask, scale, i)
+
+
+def _scores_backward(ds: Any, q: Any, k: Any, mask: Any, scale: float, i: int) -> Any:
+    """The gradient of operand ``i`` (0 query, 1 key, 2 mask) of ``S = Q Kᵀ · scale + mask``,
+    given ``dS``, each summed over the batch axes it was broadcast along."""
+    if i == 2:
         return unbroadcast(ds, mask)
     if i == 0:
         return unbroadcast((ds @ k) * scale, q)
@@ -226,39 +307,52 @@ def _dropout_mask(p: Array, p_drop: float, rng: np.random.Generator) -> Array:
 # -- checks ----------------------------------------------------------------------------------
 
 
-def _checked_shapes(q: Value, k: Value, v: Value) -> tuple[tuple[int, ...], int, int]:
-    """The broadcast batch shape, ``L`` and ``S``, once the shapes and dtypes agree."""
-    shapes = f"query {q.shape}, key {k.shape} and value {v.shape}"
-    if q.ndim < 2 or k.ndim < 2 or v.ndim < 2:
-        raise ValueError(
-            f"{_OP}: expected query (..., L, E), key (..., S, E) and value (..., S, Ev) of "
-            f"2 axes or more, got shapes {shapes}"
+def _checked_shapes(
+    op: str, q: Value, k: Value, v: Value | None = None
+) -> tuple[tuple[int, ...], int, int]:
+    """The broadcast batch shape, ``L`` and ``S``, once the shapes and dtypes agree (``v``
+    None: query and key only)."""
+    given = (q, k) if v is None else (q, k, v)
+    if v is None:
+        shapes, names = f"query {q.shape} and key {k.shape}", "query and key"
+        expected = "query (..., L, E) and key (..., S, E)"
+    else:
+        shapes, names = (
+            f"query {q.shape}, key {k.shape} and value {v.shape}",
+            "query, key and value",
         )
-    if not q.dtype == k.dtype == v.dtype:
-        raise TypeError(
-            f"{_OP}: expected query, key and value of one dtype, got {q.dtype}, {k.dtype} "
-            f"and {v.dtype}"
-        )
+        expected = "query (..., L, E), key (..., S, E) and value (..., S, Ev)"
+    if any(x.ndim < 2 for x in given):
+        raise ValueError(f"{op}: expected {expected} of 2 axes or more, got shapes {shapes}")
+    if any(x.dtype != q.dtype for x in given):
+        *first, last = (str(x.dtype) for x in given)
+        raise TypeError(f"{op}: expected {names} of one dtype, got {', '.join(first)} and {last}")
     if q.shape[-1] != k.shape[-1]:
+        raise ValueError(f"{op}: query and key must have the same last axis E, got shapes {shapes}")
+    if v is not None and k.shape[-2] != v.shape[-2]:
         raise ValueError(
-            f"{_OP}: query and key must have the same last axis E, got shapes {shapes}"
-        )
-    if k.shape[-2] != v.shape[-2]:
-        raise ValueError(
-            f"{_OP}: key and value must have the same number of keys S (axis -2), got "
+            f"{op}: key and value must have the same number of keys S (axis -2), got "
             f"shapes {shapes}"
         )
     try:
-        batch = np.broadcast_shapes(q.shape[:-2], k.shape[:-2], v.shape[:-2])
+        batch = np.broadcast_shapes(*(x.shape[:-2] for x in given))
     except ValueError:
         raise ValueError(
-            f"{_OP}: the batch axes (all but the last two) do not broadcast, got shapes {shapes}"
+            f"{op}: the batch axes (all but the last two) do not broadcast, got shapes {shapes}"
         ) from None
     return batch, q.shape[-2], k.shape[-2]
 
 
+def _factor(op: str, scale: object, q: Value) -> float:
+    """The scores' factor: ``scale``, checked, or ``1/√E``."""
+    if scale is None:
+        e = q.shape[-1]
+        return 1.0 / math.sqrt(e) if e else math.inf  # (no scores to scale when E is 0)
+    return real_arg(scale, "scale", op)
+
+
 def _mask(
-    attn_mask: Any, causal: bool, q: Value, target: tuple[int, ...]
+    op: str, attn_mask: Any, causal: bool, q: Value, target: tuple[int, ...]
 ) -> tuple[Value | None, Array | None]:
     """The mask as an operand (a float mask given as a Value, which may get a gradient) or
     as a constant to add to the scores (0 where a key takes part, ``-inf`` where not)."""
@@ -269,17 +363,17 @@ def _mask(
         return None, _additive(np.tri(length, keys, dtype=bool), q.dtype)
     if causal:
         raise ValueError(
-            f"{_OP}: give attn_mask or is_causal=True, not both (the causal mask is a mask too)"
+            f"{op}: give attn_mask or is_causal=True, not both (the causal mask is a mask too)"
         )
-    data = operand_data(attn_mask, _OP)
+    data = operand_data(attn_mask, op)
     if not isinstance(data, np.ndarray):
         raise TypeError(
-            f"{_OP}: attn_mask must be a Value or a numpy array (bool or float), got "
+            f"{op}: attn_mask must be a Value or a numpy array (bool or float), got "
             f"{type(attn_mask).__name__}"
         )
     if data.dtype != bool and data.dtype not in (q.dtype, np.float32):
         raise TypeError(
-            f"{_OP}: attn_mask must be bool or float of the query's dtype ({q.dtype}), got "
+            f"{op}: attn_mask must be bool or float of the query's dtype ({q.dtype}), got "
             f"{data.dtype}"
         )
     try:
@@ -288,7 +382,7 @@ def _mask(
         fits = False
     if not fits:
         raise ValueError(
-            f"{_OP}: attn_mask of shape {data.shape} does not broadcast to the scores' shape "
+            f"{op}: attn_mask of shape {data.shape} does not broadcast to the scores' shape "
             f"(..., L, S) = {target}"
         )
     if isinstance(attn_mask, Value):
