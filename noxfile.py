@@ -100,6 +100,7 @@ BENCHMARKS = [
     "tensor_vs_base",
     "nn_vs_base",
     "cnn_step",
+    "sequence_step",
 ]
 """The scripts under ``benchmarks/`` that ``nox -s bench`` runs: one per comparison."""
 

@@ -5,6 +5,7 @@ error, read from its message."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -313,3 +314,74 @@ F32_CELL = nn.LSTMCell(3, 4, dtype=np.float32)
 def test_errors(call: Any, error: type[Exception], message: str) -> None:
     with pytest.raises(error, match=message):
         call()
+
+
+# -- the LSTM's fused nodes (see nn.rnn's docstring) -------------------------------------------
+
+
+def nodes_of(value: Value) -> list[str]:
+    """The ops of the graph behind ``value``, each node once (leaves left out)."""
+    seen, stack, ops = set(), [value.grad_fn], []
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.op:
+            ops.append(node.op)
+        stack.extend(node.prev)
+    return ops
+
+
+def test_an_lstm_step_is_three_nodes() -> None:
+    cell = nn.LSTMCell(3, 4, generator=np.random.default_rng(0))
+    h, c = cell(np.ones((2, 3)))
+    assert sorted(nodes_of(h)) == ["gate_inputs", "lstm_cell_state", "lstm_output"]
+    assert sorted(nodes_of(c)) == ["gate_inputs", "lstm_cell_state"]
+
+
+def test_second_order_through_the_cell_state_alone() -> None:
+    """Only ``c`` in the graph (constant input, state ``h`` and weights): the output node's
+    gates stay arrays while its ``c'`` is a Value under create_graph."""
+    rng = np.random.default_rng(5)
+    cell = make(nn.LSTMCell, {}, (2, 3))
+    for p in cell.parameters():
+        p.requires_grad = False
+    x, h = rng.standard_normal((2, 2)), rng.standard_normal((2, 3))
+
+    def gradient(c: Value) -> Value:
+        h_next, c_next = cell(x, (h, c))
+        (gc,) = tg.grad(
+            (h_next * h_next).sum() + (c_next * c_next * c_next).sum(), [c], create_graph=True
+        )
+        return gc
+
+    tg.gradcheck(gradient, Value(rng.standard_normal((2, 3))))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_lstm_is_finite_and_quiet_for_huge_pre_activations(dtype: type) -> None:
+    """Gates driven to ±1e4 (σ and tanh saturated): finite states and gradients, no numpy
+    warning, the dtype kept."""
+    cell = nn.LSTMCell(2, 3, dtype=dtype, generator=np.random.default_rng(6))
+    for p in cell.parameters():
+        p.data = np.sign(p.data) * dtype(1e4)
+    x = Value(np.array([[1.0, -1.0], [-1.0, 1.0]], dtype))
+    c = Value(np.full((2, 3), 17.0, dtype))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h_next, c_next = cell(x, (np.zeros((2, 3), dtype), c))
+        (h_next.sum() + c_next.sum()).backward()
+    for v in (h_next, c_next, x.grad, c.grad, cell.weight_hh.grad):
+        data = v.data if isinstance(v, Value) else v
+        assert data.dtype == dtype
+        assert np.isfinite(data).all()
+
+
+def test_a_nan_input_gives_nan_states() -> None:
+    cell = nn.LSTMCell(2, 3, generator=np.random.default_rng(7))
+    h, c = cell(np.array([[np.nan, 0.0], [0.0, 0.0]]))
+    assert np.isnan(h.data[0]).all()
+    assert np.isnan(c.data[0]).all()
+    assert np.isfinite(h.data[1]).all()
+    assert np.isfinite(c.data[1]).all()

@@ -29,19 +29,29 @@ the next state. For ``σ`` the sigmoid and ``⊙`` the elementwise product:
 Why the gates are one matrix: every gate is an affine map of the same ``x`` and the same
 ``h``, so their weights are stacked, in PyTorch's order (``i, f, g, o``; ``r, z, n``), into
 ``weight_ih`` of shape ``(gates·hidden_size, input_size)`` and ``weight_hh`` of shape
-``(gates·hidden_size, hidden_size)``. Each step is then two :func:`tensorgrad.linear` nodes
-(one large matrix product each, which BLAS runs far faster than four small ones) whose
-result is cut into the gates with :func:`tensorgrad.chunk`; and a state dict of PyTorch's
-cells loads as it is. A step is some fifteen nodes of tensorgrad ops (an LSTM), each with its
-own backward: no fused cell op.
+``(gates·hidden_size, hidden_size)``: a step's maps are two large matrix products (which BLAS
+runs far faster than eight small ones), and a state dict of PyTorch's cells loads as it is.
+
+How a step is recorded. The time loop runs in Python, so an LSTM's step costs mostly what
+its nodes cost (each one's bookkeeping, forward and backward), not the arithmetic. So the
+RNN and the LSTM make their gates' pre-activations ``W_ih x + b_ih + W_hh h + b_hh`` as one
+node (its backward is the two products of each map, as :func:`tensorgrad.linear`'s), and
+the LSTM's gate math is two nodes with closed-form backwards: ``c' = σ(f) ⊙ c + σ(i) ⊙
+tanh(g)`` and ``h' = σ(o) ⊙ tanh(c')`` (two, because a node has one result and the next
+step reads ``c'`` and ``h'`` apart). An LSTM step is three nodes, where chunk, sigmoid,
+tanh, products and sums made some fifteen; under ``create_graph=True`` their backwards
+compute the gates again from the graph's Values, so the gradient can be differentiated
+again. The GRU keeps tensorgrad's ops: two :func:`tensorgrad.linear` nodes (``r`` scales
+``W_hn h + b_hn`` alone) whose results :func:`tensorgrad.chunk` cuts into the gates.
 
 :class:`RNN`, :class:`LSTM` and :class:`GRU` run a cell over a whole sequence ``(T, N,
-input_size)``, layer after layer, in one direction or both, as PyTorch's. They step with the
-same gate formulas as the cells (one private function per kind, which both call), but
-compute the input's affine map ``W_ih x + b_ih`` of all ``T`` steps at once, one
-:func:`tensorgrad.linear` over the whole sequence: only ``W_hh h + b_hh`` depends on the
-previous step, so only it stays inside the time loop. The states of every step are stacked
-once, at the end of each direction.
+input_size)``, layer after layer, in one direction or both, as PyTorch's, with the same step
+function as the cells (one private function per kind, which both call). Each step reads its
+own input ``x_t``: a view of an array, a piece (:meth:`tensorgrad.Value.unbind`) of a Value.
+(Making ``W_ih x + b_ih`` of all ``T`` steps in one product and cutting it into steps was
+slower: the pieces' backward pads their gradients to the whole sequence's size, and that
+costs more than ``T`` smaller products.) The states of every step are stacked once, at the
+end of each direction.
 """
 
 from __future__ import annotations
@@ -61,6 +71,7 @@ from nn.module import Module
 from nn.parameter import Parameter
 from nn.random import resolve_generator
 from tensorgrad import Value
+from tensorgrad.record import like, new_value, plain, record, zeros_of
 
 __all__ = ["GRU", "LSTM", "RNN", "GRUCell", "LSTMCell", "RNNCell"]
 
@@ -78,31 +89,141 @@ def _check_nonlinearity(owner: str, nonlinearity: object) -> str:
     return nonlinearity
 
 
-# -- the gates: one formula per kind of cell, which the cells and the sequence layers step with.
-# Each takes the two affine maps, from_x = W_ih x + b_ih and from_h = W_hh h + b_hh, already
-# made (the sequence layers make the first for every step at once).
+# -- the steps: one formula per kind of cell, which the cells and the sequence layers step with.
+# Each takes one step's input x (N, input_size), the states the last step left, and the
+# weights (weight_ih, weight_hh, bias_ih, bias_hh), and gives the next states.
+
+Weights = tuple[Value, Value, Value | None, Value | None]
 
 
-def _rnn_gates(from_x: Value, from_h: Value, nonlinearity: str) -> Value:
-    """``h' = tanh(from_x + from_h)`` (or ReLU)."""
-    pre = from_x + from_h
+def _rnn_step(x: Array, state: tuple[Array, ...], weights: Weights, nonlinearity: str) -> Value:
+    """``h' = tanh(W_ih x + b_ih + W_hh h + b_hh)`` (or ReLU)."""
+    pre = _gate_inputs(x, state[0], *weights)
     return pre.tanh() if nonlinearity == "tanh" else pre.relu()
 
 
-def _lstm_gates(from_x: Value, from_h: Value, c: Array) -> tuple[Value, Value]:
+def _lstm_step(x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, Value]:
     """``(h', c')`` from the gates ``i, f, g, o`` and the cell state ``c``."""
-    i, f, g, o = (from_x + from_h).chunk(4, -1)
-    c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    return o.sigmoid() * c_next.tanh(), c_next
+    pre = _gate_inputs(x, state[0], *weights)
+    c_next = _lstm_cell_state(pre, state[1])
+    return _lstm_output(pre, c_next), c_next
 
 
-def _gru_gates(from_x: Value, from_h: Value, h: Array) -> Value:
+def _gru_step(x: Array, state: tuple[Array, ...], weights: Weights) -> Value:
     """``h'`` from the gates ``r, z`` and the candidate ``n``."""
-    x_r, x_z, x_n = from_x.chunk(3, -1)
-    h_r, h_z, h_n = from_h.chunk(3, -1)
+    weight_ih, weight_hh, bias_ih, bias_hh = weights
+    h = state[0]
+    # Both maps apart: r scales W_hn h + b_hn alone.
+    x_r, x_z, x_n = tensorgrad.linear(x, weight_ih, bias_ih).chunk(3, -1)
+    h_r, h_z, h_n = tensorgrad.linear(h, weight_hh, bias_hh).chunk(3, -1)
     r, z = (x_r + h_r).sigmoid(), (x_z + h_z).sigmoid()
     n = (x_n + r * h_n).tanh()
     return n + z * (h - n)  # (1 - z) n + z h, with one product fewer
+
+
+def _gate_inputs(
+    x: Array,
+    h: Array,
+    weight_ih: Value,
+    weight_hh: Value,
+    bias_ih: Value | None,
+    bias_hh: Value | None,
+) -> Value:
+    """``W_ih x + b_ih + W_hh h + b_hh``, the gates' pre-activations of a step (N, gates·H),
+    one node (RNN and LSTM sum the two maps; a GRU keeps them apart)."""
+    x_data, h_data = plain(x), plain(h)
+    data = x_data @ weight_ih._data.T
+    data += h_data @ weight_hh._data.T
+    biases = [b for b in (bias_ih, bias_hh) if b is not None]
+    for bias in biases:
+        data += bias._data
+    shape = like(biases[0]._data) if biases else None  # a bias's gradient reads its shape only
+    saved = (x_data, h_data, weight_ih._data, weight_hh._data, shape, shape)
+    operands = (x, h, weight_ih, weight_hh, bias_ih, bias_hh)
+    return record(data, "gate_inputs", _gate_inputs_backward, operands, saved)
+
+
+def _gate_inputs_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d(W_ih x + b_ih + W_hh h + b_hh) = W_ih dx + dW_ih x + db_ih + W_hh dh + dW_hh h
+    + db_hh, so x gets g W_ih, h gets g W_hh, W_ih gets gᵀ x, W_hh gets gᵀ h, and each bias
+    g summed over the batch"""
+    if i < 2:  # x, h
+        return g @ saved[2 + i]
+    if i < 4:  # weight_ih, weight_hh
+        return g.T @ saved[i - 2]
+    return g.sum(0)
+
+
+# The LSTM's gate math as two nodes (see the module's docstring for why). Both read the
+# pre-activations pre = [i f g o] (..., 4H) whole: their gradients are pre's four blocks,
+# zeros where a node has no gate, rather than four pieces each padded to pre's size.
+
+
+def _lstm_cell_state(pre: Value, c: Array) -> Value:
+    """``c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g)`` from the pre-activations (..., 4H), one node."""
+    p, c_data = pre._data, plain(c)
+    s_if, cand = _gate(p, 0, 2, tensorgrad.sigmoid), _gate(p, 2, 1, tensorgrad.tanh)
+    hidden = cand.shape[-1]
+    data = s_if[..., hidden:] * c_data + s_if[..., :hidden] * cand
+    saved = (p, c_data, s_if, cand)
+    return record(data, "lstm_cell_state", _lstm_cell_state_backward, (pre, c), saved)
+
+
+def _lstm_cell_state_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d c' = σ(f) dc + c σ(f)(1 - σ(f)) df + tanh(g) σ(i)(1 - σ(i)) di
+    + σ(i)(1 - tanh²(g)) dg, and nothing of do
+
+    (Under create_graph the gates are computed again from ``pre`` as a Value, so that the
+    gradient can be differentiated again.)
+    """
+    pre, c, s_if, cand = saved
+    if isinstance(pre, Value):
+        s_if, cand = _gate(pre, 0, 2, tensorgrad.sigmoid), _gate(pre, 2, 1, tensorgrad.tanh)
+    hidden = cand.shape[-1]
+    if i == 1:
+        return g * s_if[..., hidden:]
+    d_if = _joined([g * cand, g * c]) * (s_if * (1 - s_if))
+    return _joined([d_if, g * s_if[..., :hidden] * (1 - cand * cand), zeros_of(g)])
+
+
+def _lstm_output(pre: Value, c_next: Value) -> Value:
+    """``h' = σ(o) ⊙ tanh(c')`` from the pre-activations (..., 4H) and ``c'``, one node."""
+    p, c_data = pre._data, c_next._data
+    s_o, shown = _gate(p, 3, 1, tensorgrad.sigmoid), np.tanh(c_data)
+    saved = (p, c_data, s_o, shown)
+    return record(s_o * shown, "lstm_output", _lstm_output_backward, (pre, c_next), saved)
+
+
+def _lstm_output_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
+    """d h' = tanh(c') σ(o)(1 - σ(o)) do + σ(o)(1 - tanh²(c')) dc', and nothing of di, df, dg
+
+    (Under create_graph, σ(o) and tanh(c') are computed again from Values, as in
+    :func:`_lstm_cell_state_backward`.)
+    """
+    pre, c_next, s_o, shown = saved
+    if isinstance(pre, Value):
+        s_o = _gate(pre, 3, 1, tensorgrad.sigmoid)
+    if isinstance(c_next, Value):
+        shown = c_next.tanh()
+    if i == 1:
+        return g * s_o * (1 - shown * shown)
+    zeros = np.zeros((*g.shape[:-1], 3 * g.shape[-1]), plain(g).dtype)
+    return _joined([zeros, g * shown * (s_o * (1 - s_o))])
+
+
+def _gate(pre: Any, first: int, count: int, fn: Any) -> Any:
+    """``fn`` (tensorgrad's sigmoid or tanh) of ``count`` gates of ``pre`` from gate
+    ``first``: an array of an array (outside the graph), a Value in the graph of a Value."""
+    hidden = pre.shape[-1] // 4
+    part = pre[..., first * hidden : (first + count) * hidden]
+    return fn(part) if isinstance(part, Value) else fn(new_value(part))._data
+
+
+def _joined(parts: list[Any]) -> Any:
+    """The parts side by side along the last axis: a Value if one is (create_graph)."""
+    if any(isinstance(part, Value) for part in parts):
+        return tensorgrad.concatenate(parts, -1)
+    return np.concatenate(parts, -1)
 
 
 class _Recurrent(Module):
@@ -135,6 +256,10 @@ class _Recurrent(Module):
         bound = 1 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0.0
         for parameter in self.parameters():
             init.uniform_(parameter, -bound, bound, generator)
+
+    def _gate_step(self, x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, ...]:
+        """The next states from one step's input (N, input_size) and the last states."""
+        raise NotImplementedError  # pragma: no cover  (every subclass gives its own)
 
     def _dtype(self) -> np.dtype[Any]:
         return next(self.parameters()).dtype
@@ -199,9 +324,10 @@ class _CellBase(_Recurrent):
         self.bias_hh = Parameter(np.empty(rows, dtype=dtype)) if bias else None
         self.reset_parameters(generator)
 
-    def _step(self, input: Array, hx: Any) -> tuple[Value, Value, tuple[Array, ...]]:
-        """The gates' pre-activations ``W_ih x + b_ih`` and ``W_hh h + b_hh`` of the input
-        ``x``, ``(N, input_size)`` or ``(input_size,)``, and the states (checked)."""
+    def _step(self, input: Array, hx: Any) -> tuple[Value, ...]:
+        """The next states of the input ``x``, ``(N, input_size)`` or ``(input_size,)``,
+        and the states ``hx`` (checked): the cell's :meth:`_gate_step` on a batch (of one
+        row for one sample)."""
         x = check_input(input, type(self).__name__)
         if x.ndim not in (1, 2) or x.shape[-1] != self.input_size:
             raise ValueError(
@@ -209,9 +335,13 @@ class _CellBase(_Recurrent):
                 f"({self.input_size},), got shape {x.shape}"
             )
         self._check_dtype(x, "the input")
-        states = self._states(hx, (*x.shape[:-1], self.hidden_size), x.shape)
-        from_x = tensorgrad.linear(x, self.weight_ih, self.bias_ih)
-        return from_x, tensorgrad.linear(states[0], self.weight_hh, self.bias_hh), states
+        shape = (*x.shape[:-1], self.hidden_size)
+        states = self._states(hx, shape, x.shape)
+        weights = (self.weight_ih, self.weight_hh, self.bias_ih, self.bias_hh)
+        if x.ndim == 2:
+            return self._gate_step(x, states, weights)
+        rows = tuple(s.reshape(1, -1) for s in states)
+        return tuple(s.reshape(shape) for s in self._gate_step(x.reshape(1, -1), rows, weights))
 
     def extra_repr(self) -> str:
         text = f"{self.input_size}, {self.hidden_size}"
@@ -285,8 +415,11 @@ class RNNCell(_CellBase):
     def forward(self, input: Array, hx: Array | None = None) -> Value:
         """The next state ``h'``, of shape ``(N, hidden_size)`` (or ``(hidden_size,)``), from
         the input and the state ``hx`` (zeros if None)."""
-        from_x, from_h, _ = self._step(input, hx)
-        return _rnn_gates(from_x, from_h, self.nonlinearity)
+        (h,) = self._step(input, hx)
+        return h
+
+    def _gate_step(self, x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, ...]:
+        return (_rnn_step(x, state, weights, self.nonlinearity),)
 
     def extra_repr(self) -> str:
         text = super().extra_repr()
@@ -358,8 +491,11 @@ class LSTMCell(_CellBase):
     ) -> tuple[Value, Value]:
         """The next state ``(h', c')``, each of shape ``(N, hidden_size)`` (or
         ``(hidden_size,)``), from the input and the state ``hx = (h, c)`` (zeros if None)."""
-        from_x, from_h, (_, c) = self._step(input, hx)
-        return _lstm_gates(from_x, from_h, c)
+        h, c = self._step(input, hx)
+        return h, c
+
+    def _gate_step(self, x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, ...]:
+        return _lstm_step(x, state, weights)
 
 
 class GRUCell(_CellBase):
@@ -418,8 +554,11 @@ class GRUCell(_CellBase):
     def forward(self, input: Array, hx: Array | None = None) -> Value:
         """The next state ``h'``, of shape ``(N, hidden_size)`` (or ``(hidden_size,)``), from
         the input and the state ``hx`` (zeros if None)."""
-        from_x, from_h, (h,) = self._step(input, hx)
-        return _gru_gates(from_x, from_h, h)
+        (h,) = self._step(input, hx)
+        return h
+
+    def _gate_step(self, x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, ...]:
+        return (_gru_step(x, state, weights),)
 
 
 class _SequenceBase(_Recurrent):
@@ -487,11 +626,6 @@ class _SequenceBase(_Recurrent):
     def _suffixes(self) -> tuple[str, ...]:
         return ("", "_reverse")[: self._directions]
 
-    def _gate_step(
-        self, from_x: Value, from_h: Value, state: tuple[Array, ...]
-    ) -> tuple[Value, ...]:
-        raise NotImplementedError  # pragma: no cover  (every subclass gives its own)
-
     def _run(self, input: Array, hx: Any) -> tuple[Value, tuple[Value, ...]]:
         """The output and the final states of every layer and direction."""
         name = type(self).__name__
@@ -521,21 +655,21 @@ class _SequenceBase(_Recurrent):
             initial = tuple(s.reshape(layers, 1, self.hidden_size) for s in initial)
         finals: list[tuple[Array, ...]] = []
         for layer in range(self.num_layers):
+            # Each step's input: a view of a constant's, a node of a Value's (cut once for
+            # both directions).
+            steps_of = x.unbind(0) if isinstance(x, Value) else x
             outputs = []
             for suffix in self._suffixes:
-                w_ih, w_hh = (
-                    getattr(self, f"{w}_l{layer}{suffix}") for w in ("weight_ih", "weight_hh")
+                weights: Weights = (
+                    getattr(self, f"weight_ih_l{layer}{suffix}"),
+                    getattr(self, f"weight_hh_l{layer}{suffix}"),
+                    getattr(self, f"bias_ih_l{layer}{suffix}", None),
+                    getattr(self, f"bias_hh_l{layer}{suffix}", None),
                 )
-                b_ih, b_hh = (
-                    getattr(self, f"{b}_l{layer}{suffix}", None) for b in ("bias_ih", "bias_hh")
-                )
-                # Every step's input map at once: one product of (T·N, in) by the weights.
-                from_x = tensorgrad.linear(x, w_ih, b_ih).unbind(0)
                 state = tuple(s[len(finals)] for s in initial)
                 hs = []
                 for t in range(steps - 1, -1, -1) if suffix else range(steps):
-                    from_h = tensorgrad.linear(state[0], w_hh, b_hh)
-                    state = self._gate_step(from_x[t], from_h, state)
+                    state = self._gate_step(steps_of[t], state, weights)
                     hs.append(state[0])
                 finals.append(state)
                 outputs.append(tensorgrad.stack(hs[::-1] if suffix else hs))
@@ -659,10 +793,8 @@ class RNN(_SequenceBase):
             generator,
         )
 
-    def _gate_step(
-        self, from_x: Value, from_h: Value, state: tuple[Array, ...]
-    ) -> tuple[Value, ...]:
-        return (_rnn_gates(from_x, from_h, self.nonlinearity),)
+    def _gate_step(self, x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, ...]:
+        return (_rnn_step(x, state, weights, self.nonlinearity),)
 
     def forward(self, input: Array, hx: Array | None = None) -> tuple[Value, Value]:
         """The output and the final state ``(output, h_n)``.
@@ -773,10 +905,8 @@ class LSTM(_SequenceBase):
             generator,
         )
 
-    def _gate_step(
-        self, from_x: Value, from_h: Value, state: tuple[Array, ...]
-    ) -> tuple[Value, ...]:
-        return _lstm_gates(from_x, from_h, state[1])
+    def _gate_step(self, x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, ...]:
+        return _lstm_step(x, state, weights)
 
     def forward(
         self, input: Array, hx: tuple[Array, Array] | None = None
@@ -875,10 +1005,8 @@ class GRU(_SequenceBase):
             generator,
         )
 
-    def _gate_step(
-        self, from_x: Value, from_h: Value, state: tuple[Array, ...]
-    ) -> tuple[Value, ...]:
-        return (_gru_gates(from_x, from_h, state[0]),)
+    def _gate_step(self, x: Array, state: tuple[Array, ...], weights: Weights) -> tuple[Value, ...]:
+        return (_gru_step(x, state, weights),)
 
     def forward(self, input: Array, hx: Array | None = None) -> tuple[Value, Value]:
         """The output and the final state ``(output, h_n)``, as :meth:`RNN.forward`.
