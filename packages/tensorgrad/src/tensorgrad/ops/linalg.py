@@ -153,7 +153,7 @@ def linear(x: Operand, weight: Operand, bias: Operand | None = None) -> Value:
     dtype = w_data.dtype
     if x_data.dtype is not dtype and x_data.dtype != dtype:
         raise _dtype_error("linear", ("input", x_data), ("weight", w_data))
-    data = np.matmul(x_data, w_data.T)  # a view: BLAS reads the weight transposed, no copy
+    data = _rows_times(x_data, w_data.T)  # a view: BLAS reads the weight transposed, no copy
     if b_data is not None:
         if np.shape(b_data) != w_shape[:1]:
             raise ValueError(
@@ -172,7 +172,8 @@ def _linear_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
     over the batch"""
     x, weight, bias = saved
     if i == 0:
-        return unbroadcast(g @ weight, x)  # the shapes match: this only matches the dtype
+        # (the shapes match: unbroadcast only matches the dtype)
+        return unbroadcast(g @ weight if isinstance(g, Value) else _rows_times(g, weight), x)
     if i == 2:
         return unbroadcast(g, bias)  # the sum over the batch axes
     if g.ndim != 2:
@@ -182,6 +183,20 @@ def _linear_backward(g: Any, out: Any, saved: tuple[Any, ...], i: int) -> Any:
         rows = math.prod(x.shape[:-1])
         g, x = g.reshape(rows, g.shape[-1]), x.reshape(rows, x.shape[-1])
     return unbroadcast(g.T @ x, weight)  # for the dtype
+
+
+def _rows_times(a: Array, b: Array) -> Array:
+    """``a @ b`` for ``a`` of shape ``(..., k)`` and a matrix ``b``, as one product of rows.
+
+    numpy's ``matmul`` multiplies a stack ``(N, L, k)`` one ``(L, k)`` matrix at a time:
+    ``N`` small products, which run about 1.5x slower than the one ``(N·L, k)`` product they
+    make together (32x32 rows of 64 by 64x256, float32: 720 µs against 450).
+    """
+    if a.ndim <= 2:
+        return np.matmul(a, b)
+    rows = math.prod(a.shape[:-1])  # (-1 is ambiguous when an axis has size 0)
+    product: Array = np.matmul(a.reshape(rows, a.shape[-1]), b)
+    return product.reshape(*a.shape[:-1], b.shape[-1])
 
 
 def _dtype_error(op: str, *operands: tuple[str, Any]) -> TypeError:
