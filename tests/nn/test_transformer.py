@@ -93,8 +93,17 @@ def test_second_order_through_the_attention() -> None:
 
 @pytest.mark.parametrize("norm_first", [False, True])
 @pytest.mark.parametrize("activation", ["relu", "gelu"])
-def test_gradcheck_of_an_encoder(norm_first: bool, activation: str) -> None:
-    rng = np.random.default_rng(2)
+@settings(max_examples=2, deadline=None)
+@given(
+    length=st.integers(1, 3),
+    batch=st.one_of(st.none(), st.integers(1, 2)),
+    masks=st.sampled_from(["none", "causal", "padding"]),
+    seed=st.integers(0, 2**16),
+)
+def test_gradcheck_of_an_encoder(
+    norm_first: bool, activation: str, length: int, batch: int | None, masks: str, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
     layer = nn.TransformerEncoderLayer(
         4,
         2,
@@ -108,9 +117,15 @@ def test_gradcheck_of_an_encoder(norm_first: bool, activation: str) -> None:
     encoder = nn.TransformerEncoder(layer, 2, norm=nn.LayerNorm(4))
     for p in encoder.parameters():
         p.data = p.data + rng.normal(0, 0.3, p.shape)
-    x = Value(rng.standard_normal((2, 3, 4)))
-    causal = nn.generate_square_subsequent_mask(3)
-    tg.gradcheck(lambda x, *_: encoder(x, mask=causal), x, *encoder.parameters())
+    x = Value(rng.standard_normal((length, 4) if batch is None else (batch, length, 4)))
+    options: dict[str, Any] = {}
+    if masks == "causal":
+        options["mask"] = nn.generate_square_subsequent_mask(length)
+    elif masks == "padding":
+        padding = np.zeros(length if batch is None else (batch, length), bool)
+        padding[..., length - 1 :] = length > 1  # (the last position padding, if one is left)
+        options["src_key_padding_mask"] = padding
+    tg.gradcheck(lambda x, *_: encoder(x, **options), x, *encoder.parameters())
 
 
 def test_causal_attention_does_not_see_the_future() -> None:
