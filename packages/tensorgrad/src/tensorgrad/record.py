@@ -167,13 +167,23 @@ def record(
     tracked = False
     if modes.grad_enabled:
         prev: list[Node | None] = []  # None for a constant operand: the walk skips it
+        base = data.base  # not None for a view, which may be of an operand's array
         i = 0  # (a counter: enumerate() or zip() here costs more than the loop's whole body)
         for x in operands:
             if isinstance(x, Value):
                 node = x._node
                 if node is None:  # a leaf, used for the first time
                     node = node_of(x)
-                if type(saved[i]) is _ndarray:
+                held = saved[i]
+                if type(held) is not _ndarray:
+                    mine = x._data
+                    if data is mine or (base is not None and (base is mine or base is mine.base)):
+                        # The result is (a view of) x's array: a node that saves the result
+                        # saves x's numbers, so this node holds x's array, and a write
+                        # through x.data is caught as any other (see Value.data).
+                        saved = (*saved[:i], mine, *saved[i + 1 :])
+                        held = mine
+                if type(held) is _ndarray:
                     node.holds += 1  # the new node will hold x's array: see Value.data
                 if x.requires_grad:
                     prev.append(node)

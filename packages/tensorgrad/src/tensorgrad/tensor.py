@@ -126,7 +126,9 @@ class Value:
         graph keeps the one it computed with, and backward then refuses, naming the
         operation, if the two differ (as PyTorch refuses a tensor "modified by an inplace
         operation"). Reading alone costs that one copy, and nothing else. Once backward has
-        freed the graph, ``data`` is the array itself again, at no cost.
+        freed the graph, ``data`` is the array itself again, at no cost. A view of the array
+        in the graph (``x.reshape(...)``, ``x.T``, ``x[1:]``...) shares its numbers, so its
+        node counts as holding the array too.
 
         Two things the graph cannot see, as PyTorch cannot see writes through ``.data`` or
         into a numpy array behind ``from_numpy``: writes into a numpy array you passed in
