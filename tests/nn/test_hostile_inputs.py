@@ -243,8 +243,12 @@ LAYERS: dict[str, Layer] = {
     **{
         name: Layer(
             lambda d, name=name: _OneTokenEach(
-                _encoder(name, nn.TransformerEncoderLayer(3, 1, 4, 0.0, batch_first=True,
-                                                          dtype=d, generator=rng()))
+                _encoder(
+                    name,
+                    nn.TransformerEncoderLayer(
+                        3, 1, 4, 0.0, batch_first=True, dtype=d, generator=rng()
+                    ),
+                )
             ),
             (name, "MultiheadAttention"),
             by_row,
@@ -1094,7 +1098,7 @@ BAD: list[Bad] = [
     ),
     *wrong("xavier_normal_", ("xavier_normal_",),
         ("xavier_normal_(0-d)", lambda: nn.init.xavier_normal_(Value(5.0)), "()|0"),
-        ("xavier_normal_(gain nan)", lambda: nn.init.xavier_normal_(W(), gain=math.nan), "gain&nan"),
+        ("xavier_normal_(gain nan)", lambda: nn.init.xavier_normal_(W(), gain=nan), "gain&nan"),
     ),
     # activations
     *wrong("LeakyReLU", ("LeakyReLU",),

@@ -383,10 +383,12 @@ def test_weights_are_one_node_and_keep_float32() -> None:
     q = Value(np.ones((2, 3, 4), np.float32))
     p = tg.attention_weights(q, np.ones((2, 5, 4), np.float32), is_causal=True)
     assert p.dtype == np.float32
-    assert p._node is not None and p._node.op == "attention_weights"
+    assert p._node is not None
+    assert p._node.op == "attention_weights"
     assert all(prev is None or prev.op != "softmax" for prev in p._node.prev)
     p.sum().backward()
-    assert q.grad is not None and q.grad.dtype == np.float32
+    assert q.grad is not None
+    assert q.grad.dtype == np.float32
 
 
 @pytest.mark.parametrize(

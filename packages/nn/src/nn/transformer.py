@@ -225,8 +225,8 @@ class TransformerEncoderLayer(Module):
             out: Value = x + self._feed_forward(self.norm2(x))
             return out
         x = self.norm1(x + self._attention(x, src_mask, src_key_padding_mask, is_causal))
-        out = self.norm2(x + self._feed_forward(x))
-        return out
+        result: Value = self.norm2(x + self._feed_forward(x))
+        return result
 
     def _attention(self, x: Value, mask: Any, padding: Any, is_causal: bool) -> Value:
         out, _ = self.self_attn(

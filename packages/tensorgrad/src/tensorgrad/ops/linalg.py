@@ -193,7 +193,8 @@ def _rows_times(a: Array, b: Array) -> Array:
     make together (32x32 rows of 64 by 64x256, float32: 720 µs against 450).
     """
     if a.ndim <= 2:
-        return np.matmul(a, b)
+        result: Array = np.matmul(a, b)
+        return result
     rows = math.prod(a.shape[:-1])  # (-1 is ambiguous when an axis has size 0)
     product: Array = np.matmul(a.reshape(rows, a.shape[-1]), b)
     return product.reshape(*a.shape[:-1], b.shape[-1])
