@@ -191,4 +191,4 @@ __all__ = [
     "smooth_l1_loss",
     "utils",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -738,8 +738,11 @@ class Module:
 
         Returns
         -------
-        named tuple ``(missing_keys, unexpected_keys)``
-            The names that got no array, and the keys that matched nothing.
+        missing_keys : list of str
+            The names of parameters and buffers that got no array.
+        unexpected_keys : list of str
+            The keys of ``state_dict`` that matched nothing. The two come as one named
+            tuple, as in PyTorch: ``result.missing_keys``, ``result.unexpected_keys``.
 
         Raises
         ------

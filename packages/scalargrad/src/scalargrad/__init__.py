@@ -20,4 +20,4 @@ from scalargrad.engine import Value, weighted_sum
 from scalargrad.viz import to_dot
 
 __all__ = ["Value", "nn", "to_dot", "weighted_sum"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

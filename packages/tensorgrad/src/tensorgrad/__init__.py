@@ -278,4 +278,4 @@ __all__ = [
 cat = concatenate
 """PyTorch's name for :func:`concatenate` (``torch.cat``)."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
