@@ -62,9 +62,12 @@ def typecheck(session: nox.Session) -> None:
 def build(session: nox.Session) -> None:
     """Build the sdist and wheel of each package and check them with twine."""
     session.install("-r", "requirements/build.txt")
+    # build makes a fresh environment for each package's build backend: with uv when it is
+    # installed, with pip otherwise.
+    installer = ["--installer", "uv"] if shutil.which("uv") else []
     for package in PACKAGES:
         outdir = f"dist/{package.rsplit('/', 1)[-1]}"
-        session.run("python", "-m", "build", "--installer", "uv", "--outdir", outdir, package)
+        session.run("python", "-m", "build", *installer, "--outdir", outdir, package)
         session.run("twine", "check", "--strict", f"{outdir}/*")
 
 
@@ -75,10 +78,12 @@ def docs(session: nox.Session) -> None:
     The notebook pages run during the build; their results are cached under
     docs/_build/.jupyter_cache, so a rebuild only re-runs the pages whose code changed.
     Drawing graphs needs Graphviz's ``dot`` program (``apt-get install graphviz``).
+    PyTorch's CPU build is installed too (see ``_install_torch``): tutorial 07 times it.
     """
     if shutil.which("dot") is None:
         session.error("the docs need Graphviz's `dot` program: apt-get install graphviz")
     session.install(*PACKAGES, "-r", "requirements/docs.txt")
+    _install_torch(session)
     session.run(
         "sphinx-build",
         "-W",
@@ -128,17 +133,20 @@ def docs_check(session: nox.Session) -> None:
 
     Reads ``docs/_build/html`` without rebuilding it: every tutorial ran and shows its
     outputs and pictures, every local link, image and anchor resolves, no page shows a
-    traceback; then headless Chromium (Debian's ``/usr/bin/chromium``, or ``$CHROMIUM``;
-    ``apt-get install chromium``) loads every page, the executed ones in the light and the
-    dark color scheme, and saves screenshots to ``docs/_build/screenshots/``.
+    traceback, and the notebook that each executed page offers for download runs from top
+    to bottom in an empty folder. Then Playwright drives headless Chromium (Debian's
+    ``/usr/bin/chromium``, or ``$CHROMIUM``; ``apt-get install chromium``): it loads every
+    page, the executed ones in the light and the dark color scheme, and at a phone's width,
+    opens the hints and solutions of the exercises, downloads each page's notebook and
+    source, and saves screenshots to ``docs/_build/screenshots/``.
     """
     # tests/conftest.py imports hypothesis, so take the test suite's pinned tools as they are.
-    session.install("-r", "requirements/tests.txt")
+    session.install(*PACKAGES, "-r", "requirements/tests.txt", "-r", "requirements/docs-check.txt")
     session.run("pytest", "tests/docs", *session.posargs)
 
 
 TORCH = "torch==2.13.0"
-"""The PyTorch that ``crosscheck`` (and ``bench``) compare against: the CPU build."""
+"""The PyTorch that ``crosscheck``, ``bench`` and the docs compare against: the CPU build."""
 
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 

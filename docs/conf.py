@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import logging
+import os
 import re
 import shutil
 import sys
@@ -53,7 +55,11 @@ extensions = [
     "sphinx.ext.napoleon",
     "sphinx.ext.graphviz",
     "sphinx_copybutton",
+    "sphinx_exercise",  # the exercises at the end of each tutorial, and their solutions
+    "sphinx_togglebutton",  # the hints and solutions folded behind a button
     "op_index",  # docs/_ext/op_index.py: the op index (api/op-index.md), made from the code
+    "exercise_index",  # docs/_ext/exercise_index.py: the list of every exercise (exercises.md)
+    "downloads",  # docs/_ext/downloads.py: each executed page as a notebook and as its source
 ]
 
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "Thumbs.db", ".DS_Store"]
@@ -114,8 +120,8 @@ nitpick_ignore = [
     ("py:class", "nn.module._IncompatibleKeys"),
     # Plain words and phrases in the "type" part of nn's parameter lists ("iterable of Value,
     # or of dicts", "mapping of str to array", "str or path-like", "function or list of
-    # functions", "(float, float), default (0.9, 0.999)", "named tuple ``(missing_keys,
-    # unexpected_keys)``"), which napoleon cuts at each comma into class references.
+    # functions", "(float, float), default (0.9, 0.999)"), which napoleon cuts at each comma
+    # into class references.
     ("py:class", "iterable"),
     ("py:class", "of dicts"),
     ("py:class", "mapping"),
@@ -126,8 +132,6 @@ nitpick_ignore = [
     ("py:class", "float)"),
     ("py:class", "(0.9"),
     ("py:class", "0.999)"),
-    ("py:class", "named tuple ``(missing_keys"),
-    ("py:class", "unexpected_keys)``"),
 ]
 
 # -- MyST and MyST-NB ----------------------------------------------------------------------
@@ -164,6 +168,38 @@ if _cache.exists() and not (
     shutil.rmtree(_cache)
 _cache.mkdir(parents=True, exist_ok=True)
 (_cache / "packages.sha256").write_text(_fingerprint)
+
+# -- A quiet build log -----------------------------------------------------------------------
+# The log should show progress and problems only. Three things printed more:
+#
+# * myst-parser and myst-nb print their whole configuration, one long line each, at start-up;
+# * accessible-pygments, which provides the dark code style below (furo depends on it), calls
+#   logging.basicConfig(level=INFO) when Sphinx loads it, so that every INFO message of the
+#   libraries that run the notebooks ("Executing notebook with kernel: python3") reached the
+#   log. A handler on the root logger beforehand makes that call do nothing; it prints warnings
+#   and errors, as Python does when no handler is set;
+# * ipykernel 7 warns "Kernel is running over TCP without encryption" as each page's kernel
+#   starts: jupyter_client talks to it over a local socket, and myst-nb gives no way to ask for
+#   the encryption keys jupyter_client could provision. docs/_jupyter holds the usual
+#   Python kernel's description with one change, the kernel's own log limited to errors, and
+#   JUPYTER_PATH makes it the kernel this build starts (the downloaded notebooks use yours).
+
+
+class _DropConfigurationDumps(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "ParserConfig(" not in record.getMessage()
+
+
+for _logger in ("sphinx.myst_parser.sphinx_ext.main", "sphinx.myst_nb.sphinx_ext"):
+    logging.getLogger(_logger).addFilter(_DropConfigurationDumps())
+
+_warnings_only = logging.StreamHandler()
+_warnings_only.setLevel(logging.WARNING)
+logging.getLogger().addHandler(_warnings_only)
+
+os.environ["JUPYTER_PATH"] = os.pathsep.join(
+    filter(None, [str(DOCS / "_jupyter"), os.environ.get("JUPYTER_PATH")])
+)
 
 # -- autodoc, autosummary, napoleon --------------------------------------------------------
 

@@ -59,6 +59,18 @@ def test_notebook_page_shows_its_outputs(site: Site, notebook: str) -> None:
     assert site[notebook].cell_outputs > 0, f"{notebook} shows no cell output"
 
 
+def test_notebook_page_links_to_its_notebook_and_source(
+    site: Site, site_root: Path, notebook: str
+) -> None:
+    """Beside each executed page lie ``<page>.ipynb`` and ``<page>.md``, linked from the page
+    (docs/_ext/downloads.py; test_browser.py downloads them, test_notebooks.py runs them)."""
+    name = Path(notebook).stem
+    linked = {url for tag, _, url in site[notebook].links if tag == "a"}
+    for suffix in (".ipynb", ".md"):
+        assert f"{name}{suffix}" in linked, f"{notebook} has no link to {name}{suffix}"
+        assert (site_root / Path(notebook).with_suffix(suffix)).is_file()
+
+
 def test_no_page_shows_an_error_or_a_traceback(site: Site) -> None:
     problems = []
     for page in site.values():
