@@ -152,20 +152,6 @@ def make_torch(problem: Problem) -> Contender:
     return Contender(step, weights)
 
 
-NEEDS = {"LSTM": ("LSTM", "AdamW"), "Transformer": ("Embedding", "TransformerEncoder", "AdamW")}
-"""What each AutoGrads row needs from nn (the transformer layers came later than the rest)."""
-
-
-def autograds_missing(model: str) -> str | None:
-    """Why the AutoGrads row of ``model`` cannot run yet (None when it can)."""
-    try:
-        import nn
-    except ImportError as error:
-        return f"not installed ({error.name})"
-    absent = [name for name in NEEDS[model] if not hasattr(nn, name)]
-    return f"not available: nn has no {' or '.join(absent)} yet" if absent else None
-
-
 def _autograds_model(model: str) -> Any:
     """The model as a learner writes it with ``nn``, PyTorch's layers and names."""
     import nn
@@ -254,12 +240,9 @@ ROWS = (REFERENCE, AUTOGRADS)
 
 
 def bench(problem: Problem) -> dict[str, float]:
-    """The minima of one (model, dtype), by row name, in seconds (PyTorch's alone when
-    AutoGrads cannot run it yet)."""
-    steps = {REFERENCE: make_torch(problem).step}
-    if autograds_missing(problem.model) is None:
-        check_against(make_torch(problem), problem, {AUTOGRADS: make_autograds(problem)})
-        steps[AUTOGRADS] = make_autograds(problem).step
+    """The minima of one (model, dtype), by row name, in seconds."""
+    check_against(make_torch(problem), problem, {AUTOGRADS: make_autograds(problem)})
+    steps = {REFERENCE: make_torch(problem).step, AUTOGRADS: make_autograds(problem).step}
     # A full collection costs ~0.1 s with PyTorch imported and no step here leaves cyclic
     # garbage: collect once, not before every call.
     gc.collect()
@@ -279,17 +262,11 @@ def table(
     for name in ROWS:
         row = [name]
         for seconds in results:
-            if name not in seconds:
-                row += ["—", ""]
-                continue
             row += [f"{seconds[name] * 1e3:.3g}", format_ratio(seconds[name] / seconds[REFERENCE])]
         rows.append(row)
     goals, met = ["goal: AutoGrads ÷ PyTorch"], []
     for problem, seconds in zip(problems, results):
         limit = GOALS[problem.model]
-        if AUTOGRADS not in seconds:
-            goals += ["", f"≤ {limit:.2f}"]
-            continue
         met.append(OK if seconds[AUTOGRADS] / seconds[REFERENCE] <= limit else FAIL)
         goals += ["", f"≤ {limit:.2f} {met[-1]}"]
     rows.append(goals)
@@ -297,10 +274,6 @@ def table(
 
 
 def main_table(problems: Sequence[Problem]) -> None:
-    for model in dict.fromkeys(problem.model for problem in problems):
-        why = autograds_missing(model)
-        if why is not None:
-            print(f"sequence_step: the {AUTOGRADS} {model} row is left out: {why}", flush=True)
     results = []
     for problem in problems:
         results.append(bench(problem))
@@ -344,10 +317,6 @@ def main_table(problems: Sequence[Problem]) -> None:
 def profile(problems: Sequence[Problem]) -> None:
     """A cProfile of the AutoGrads step (top 20 functions by own time) for each problem."""
     for problem in problems:
-        why = autograds_missing(problem.model)
-        if why is not None:
-            print(f"\n## AutoGrads step, {problem.label}: {why}")
-            continue
         step = make_autograds(problem).step
         for _ in range(3):
             step()
